@@ -1,0 +1,85 @@
+"""Citations of other documents, built from structured references so every document cites alike."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .dates import long_date, short_date
+from .errors import DataError, Place
+from .model import Body, Reference
+from .numbering import kind_code
+
+
+def _issuer_code(ref: Reference, bodies: Mapping[str, Body], place: Place | None) -> str:
+    if ref.issuer_code:
+        return ref.issuer_code
+    codes = [bodies[b].code for b in ref.issuers]
+    if any(c is None for c in codes):
+        raise DataError("cơ quan ban hành chưa có 'code' để viết ký hiệu; thêm 'code' hoặc 'issuer_code'", place)
+    return "-".join(c for c in codes if c)
+
+
+def symbol(ref: Reference, bodies: Mapping[str, Body], place: Place | None = None) -> str | None:
+    """Số và ký hiệu in the issuer's numbering style, or None for an unnumbered reference.
+
+    State: 859/KH-UBND · Party: 04-CTr/BDVTU-BCSĐUBND · normative: 59/2023/NĐ-CP · law: 10/2022/QH15.
+    """
+    if ref.number is None:
+        return None
+    issuer = _issuer_code(ref, bodies, place)
+    if ref.kind.startswith("Luật") or ref.kind.startswith("Bộ luật"):
+        return f"{ref.number}/{ref.number_year}/{issuer}" if ref.number_year else f"{ref.number}/{issuer}"
+    code = ref.code or kind_code(ref.kind)
+    if ref.number_year:
+        return f"{ref.number}/{ref.number_year}/{code}-{issuer}" if code else f"{ref.number}/{ref.number_year}/{issuer}"
+    if bodies[ref.issuers[0]].party:
+        if not code:
+            raise DataError(f"không biết mã loại của '{ref.kind}'; thêm 'code'", place)
+        return f"{ref.number}-{code}/{issuer}"
+    return f"{ref.number}/{code}-{issuer}" if code else f"{ref.number}/{issuer}"
+
+
+def _issuer_phrase(ref: Reference, bodies: Mapping[str, Body]) -> str:
+    if ref.issued_as:
+        return f"của {ref.issued_as}"
+    names = [bodies[b].short or bodies[b].name for b in ref.issuers]
+    if len(names) == 1:
+        return f"của {names[0]}"
+    joined = ", ".join(names[:-1]) + f" và {names[-1]}"
+    # A joint programme is "between" its parties; any other joint document is "of" them.
+    return f"giữa {joined}" if "phối hợp" in ref.kind else f"của {joined}"
+
+
+def cite(
+    ref: Reference,
+    bodies: Mapping[str, Body],
+    *,
+    issuer: bool = True,
+    subject: bool = True,
+    place: Place | None = None,
+) -> str:
+    """The full citation (ND30 viện dẫn): kind, số/ký hiệu, date, issuer, subject; laws by name."""
+    if ref.kind.startswith("Luật") or ref.kind.startswith("Bộ luật"):
+        text = f"{ref.kind} {ref.name}" if ref.name else ref.kind
+        sym = symbol(ref, bodies, place)
+        if sym and ref.cite_number:
+            text += f" số {sym}"
+        if ref.date and ref.cite_date:
+            text += f" {long_date(ref.date)}"
+        return text
+    parts = [short_cite(ref, bodies, place)]
+    if ref.date:
+        parts.append(long_date(ref.date) if ref.date_form == "long" else f"ngày {short_date(ref.date)}")
+    if issuer:
+        parts.append(_issuer_phrase(ref, bodies))
+    if subject and ref.subject:
+        parts.append(f"{ref.link} {ref.subject}" if ref.link else ref.subject)
+    return " ".join(parts)
+
+
+def short_cite(ref: Reference, bodies: Mapping[str, Body], place: Place | None = None) -> str:
+    """The later-citation form: kind and số/ký hiệu ("Kế hoạch số 859/KH-UBND"); laws by name."""
+    if ref.kind.startswith("Luật") or ref.kind.startswith("Bộ luật"):
+        return f"{ref.kind} {ref.name}" if ref.name else ref.kind
+    sym = symbol(ref, bodies, place)
+    return f"{ref.kind} số {sym}" if sym else ref.kind

@@ -1,0 +1,107 @@
+"""The `vbgen` command line: a thin layer over generator.build and friends."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+# Heavy modules (docxtpl, pydantic, lxml) are imported inside the commands, so `vbgen --help`
+# answers at once.
+
+EPILOG = """\b
+Ví dụ / Examples:
+  vbgen build data --out out
+  vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
+  vbgen schema > vbgen.schema.json
+"""
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"lỗi: {exc}", err=True)
+    raise SystemExit(getattr(exc, "exit_code", 2))
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="vbgen", prog_name="vbgen")
+def main() -> None:
+    """vbgen: soạn Kế hoạch, Báo cáo theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML.
+
+    Builds Vietnamese administrative documents (plans, sub-plans, reports) as .docx files laid out
+    per Decree 30/2020/NĐ-CP, from YAML data.
+    """
+
+
+@main.command(epilog="""\b
+Ví dụ:
+  vbgen build data --out out
+  vbgen build data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml --out out --force
+""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi văn bản.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
+@click.option("--templates", "template_folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx).")
+def build(paths: tuple[Path, ...], out: Path, force: bool, template_folder: Path | None) -> None:
+    """Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
+
+    Exit codes: 0 ok · 1 some documents failed (the others are written) · 2 bad input.
+    """
+    from .build import build as run_build
+    from .errors import VbgenError
+
+    def report(outcome) -> None:  # noqa: ANN001 - an Outcome
+        if outcome.path is not None:
+            click.echo(str(outcome.path))
+        else:
+            click.echo(f"lỗi: {outcome.job.label}: {outcome.error}", err=True)
+
+    try:
+        result = run_build(paths, out, force=force, template_folder=template_folder, on_outcome=report)
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    for warning in result.warnings:
+        click.echo(f"cảnh báo: {warning}", err=True)
+    written = sum(1 for o in result.outcomes if o.status == "written")
+    unchanged = sum(1 for o in result.outcomes if o.status == "unchanged")
+    click.echo(
+        f"{written} văn bản đã ghi, {unchanged} không đổi, {len(result.failed)} lỗi.", err=True
+    )
+    raise SystemExit(result.exit_code)
+
+
+@main.command(epilog="""\b
+Ví dụ:
+  vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
+""")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def context(file: Path) -> None:
+    """In ngữ cảnh (JSON) mà mẫu nhận được cho mỗi văn bản trong FILE."""
+    from .build import derive
+    from .context import to_json
+    from .errors import VbgenError
+    from .load import load
+
+    try:
+        jobs = derive(load([file]))
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    out = [{"file": str(j.loaded.source.path), "output": j.name, "template": j.template,
+            "context": to_json(j.context.values)} for j in jobs]  # fmt: skip
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@main.command()
+def schema() -> None:
+    """In JSON Schema của các tệp dữ liệu (bodies, references, plan)."""
+    from .schema import data_schema
+
+    click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

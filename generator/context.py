@@ -1,0 +1,263 @@
+"""The render context of a document: every value a template places, computed by the ND30 rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import citations
+from .dates import date_line, short_date
+from .errors import DataError, Place
+from .load import Corpus, LoadedDocument
+from .model import Body, Bullet, Document, Node, Target
+from .numbering import number_line, point_letter, roman, type_name
+from .recipients import HEADING, recipient_lines
+from .signature import authority_lines
+from .text import Rich, one_line, paragraphs, rich
+
+END_MARK = "./."  # the body of a document ends with "./."
+DRAFT_MARK = "DỰ THẢO"
+MAX_LEVEL = 3  # I. → 1. → a); deeper content is written as "-" bullets
+
+
+@dataclass
+class Block:
+    """One body paragraph: its kind (the template's paragraph style) and its text."""
+
+    kind: str  # h1 | h2 | h3 | p
+    text: Rich
+    id: str | None = None  # the numbering path, "II.1.a", for reports that mirror the plan
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, **self.text.to_json()}
+
+
+@dataclass
+class DocumentContext:
+    """What a template receives, plus the facts the writer needs (file name, properties)."""
+
+    document: Document
+    issuer: Body
+    values: dict[str, Any]
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.values["title"])
+
+
+class _Variables(dict[str, Any]):
+    """The variables a data text field may use; citations and deadlines are functions."""
+
+
+def _body_facts(body: Body) -> dict[str, str]:
+    return {
+        "name": body.name,
+        "short": body.short or body.name,
+        "full_name": body.full_name or body.name,
+        "place": body.place or "",
+    }
+
+
+def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
+    """The variables and functions of a document's text fields (documented in the README)."""
+    doc = loaded.document
+    deadlines = {d.id: d for d in doc.deadlines}
+
+    def cite(ref_id: str, issuer: bool = True, subject: bool = True) -> str:
+        ref = corpus.reference(ref_id, loaded.place())
+        return citations.cite(ref, corpus.bodies, issuer=issuer, subject=subject)
+
+    def cite_short(ref_id: str) -> str:
+        return citations.short_cite(corpus.reference(ref_id, loaded.place()), corpus.bodies)
+
+    def deadline(deadline_id: str) -> str:
+        if deadline_id not in deadlines:
+            from .errors import suggest
+
+            raise DataError(f"không có hạn '{deadline_id}' trong 'deadlines'", loaded.place("deadlines"), suggest(deadline_id, deadlines))
+        return short_date(deadlines[deadline_id].date)
+
+    def body(body_id: str) -> dict[str, str]:
+        return _body_facts(corpus.body(body_id, loaded.place()))
+
+    return {
+        "year": doc.plan_year,
+        "issuer": _body_facts(corpus.bodies[doc.issuer]),
+        "cite": cite,
+        "cite_short": cite_short,
+        "deadline": deadline,
+        "body": body,
+    }
+
+
+class _BodyWriter:
+    """Walks sections and items, numbering them I. / 1. / a) / - / +."""
+
+    def __init__(self, variables: dict[str, Any], loaded: LoadedDocument) -> None:
+        self.variables = variables
+        self.loaded = loaded
+        self.blocks: list[Block] = []
+
+    def text(self, source: str, *loc: str | int) -> Rich:
+        return rich(source, self.variables, self.loaded.place(*loc))
+
+    def paragraph_texts(self, source: str, *loc: str | int) -> list[Rich]:
+        return [self.text(p, *loc) for p in paragraphs(source)]
+
+    def add(self, kind: str, text: Rich, node_id: str | None = None) -> None:
+        self.blocks.append(Block(kind, text, node_id))
+
+    def section(self, index: int, section: Node) -> None:
+        number = roman(index)
+        loc: tuple[str | int, ...] = ("sections", index - 1)
+        assert section.title is not None
+        title = self.text(one_line(section.title), *loc, "title").upper()
+        node_id = section.id or number
+        self.add("h1", title.prefixed(f"{number}. "), node_id)
+        self.content(section, 1, node_id, loc)
+
+    def content(self, node: Node, level: int, node_id: str, loc: tuple[str | int, ...]) -> None:
+        if node.title and node.text:
+            for para in self.paragraph_texts(node.text, *loc, "text"):
+                self.add("p", para)
+        for i, para in enumerate(node.paragraphs):
+            for text in self.paragraph_texts(para, *loc, "paragraphs", i):
+                self.add("p", text)
+        for i, bullet in enumerate(node.bullets):
+            self.bullet(bullet, (*loc, "bullets", i))
+        children: list[tuple[Node | str | Target, tuple[str | int, ...]]] = [
+            (item, (*loc, "items", i)) for i, item in enumerate(node.items)
+        ]
+        children += [(t, (*loc, "targets", i)) for i, t in enumerate(node.targets)]
+        for n, (child, child_loc) in enumerate(children, start=1):
+            self.child(child, level + 1, n, node_id, child_loc)
+
+    def bullet(self, bullet: Bullet | str, loc: tuple[str | int, ...]) -> None:
+        if isinstance(bullet, str):
+            for text in self.paragraph_texts(bullet, *loc):
+                self.add("p", text.prefixed("- "))
+            return
+        for text in self.paragraph_texts(bullet.text, *loc, "text"):
+            self.add("p", text.prefixed("- "))
+        for j, sub in enumerate(bullet.bullets):
+            for text in self.paragraph_texts(sub, *loc, "bullets", j):
+                self.add("p", text.prefixed("+ "))
+
+    def child(self, child: Node | str | Target, level: int, n: int, parent_id: str, loc: tuple[str | int, ...]) -> None:
+        if level > MAX_LEVEL:
+            raise DataError("nội dung lồng quá ba cấp (I. → 1. → a)); dùng 'bullets' cho cấp sâu hơn", self.loaded.place(*loc))
+        label = f"{n}." if level == 2 else f"{point_letter(n)})"
+        node_id = f"{parent_id}.{n if level == 2 else point_letter(n)}"
+        if isinstance(child, Target):
+            self.add("p", self.text(one_line(child.text), *loc, "text").prefixed(f"{label} "), child.id or node_id)
+            return
+        if isinstance(child, str):
+            texts = self.paragraph_texts(child, *loc)
+            self.add("p", texts[0].prefixed(f"{label} "), node_id)
+            for extra in texts[1:]:
+                self.add("p", extra)
+            return
+        node_id = child.id or node_id
+        if child.title:
+            kind = "h2" if level == 2 else "h3"
+            self.add(kind, self.text(one_line(child.title), *loc, "title").prefixed(f"{label} "), node_id)
+        else:
+            assert child.text is not None or child.paragraphs or child.bullets or child.items or child.targets
+            texts = self.paragraph_texts(child.text, *loc, "text") if child.text else [Rich.plain("")]
+            self.add("p", texts[0].prefixed(f"{label} "), node_id)
+            for extra in texts[1:]:
+                self.add("p", extra)
+        self.content(child, level, node_id, loc)
+
+
+def header_values(corpus: Corpus, doc: Document, issuer: Body, place: Place) -> dict[str, Any]:
+    """The header table's lines: chủ quản, agency name, Số, place and date."""
+    if not issuer.code:
+        raise DataError(f"{issuer.name} chưa có 'code' (chữ viết tắt trong ký hiệu)", place)
+    if not issuer.place:
+        raise DataError(f"{issuer.name} chưa có 'place' (địa danh của dòng ngày tháng)", place)
+    parent_line = ""
+    if issuer.parent:
+        parent = corpus.bodies[issuer.parent]
+        parent_line = (parent.header_short or parent.short or parent.name).upper()
+    return {
+        "parent_line": parent_line,
+        "agency_lines": [line.upper() for line in (issuer.header or [issuer.name])],
+        "number_line": number_line(doc.number, doc.type, issuer.code),
+        "date_line": date_line(issuer.place, doc.date, doc.plan_year),
+        # A document without its number or date is a draft: boxed "DỰ THẢO" under the number
+        # (the older TT 55/2005 convention; ND30 has no draft mark), gone once both are set.
+        "draft_box": DRAFT_MARK if doc.number is None or doc.date is None else "",
+    }
+
+
+def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
+    """The full render context of one document; raises DataError naming the field at fault."""
+    doc = loaded.document
+    issuer = corpus.bodies[doc.issuer]
+    variables = text_variables(corpus, loaded)
+    writer = _BodyWriter(variables, loaded)
+
+    basis = []
+    for i, ref_id in enumerate(doc.basis):
+        ref = corpus.reference(ref_id, loaded.place("basis", i))
+        end = "." if i == len(doc.basis) - 1 else ";"  # ND30: each căn cứ ends ";", the last "."
+        basis.append(Rich.plain(f"Căn cứ {citations.cite(ref, corpus.bodies, place=loaded.place('basis', i))}{end}"))
+
+    for i, para in enumerate(doc.opening):
+        for text in writer.paragraph_texts(para, "opening", i):
+            writer.add("p", text)
+    for index, section in enumerate(doc.sections, start=1):
+        writer.section(index, section)
+    if doc.closing:
+        for text in writer.paragraph_texts(doc.closing, "closing"):
+            writer.add("p", text)
+    if not writer.blocks:
+        raise DataError("văn bản không có nội dung (opening, sections, closing)", loaded.place())
+    last = writer.blocks[-1]
+    if not str(last.text).rstrip().endswith(END_MARK):
+        last.text = last.text.ending(END_MARK)
+
+    drafting_unit = issuer.units[doc.drafted_by]
+    signer_name = doc.signer.name or ""
+    typist = ""
+    if doc.typist:
+        typist = doc.typist.initials + (f"/{doc.typist.copies}" if doc.typist.copies else "")
+
+    values: dict[str, Any] = {
+        "header": header_values(corpus, doc, issuer, loaded.place("issuer")),
+        "type_name": type_name(doc.type),
+        "title": writer.text(one_line(doc.title), "title"),
+        "basis": basis,
+        "body": writer.blocks,
+        "signature": {
+            "lines": authority_lines(doc.signer, issuer, loaded.place("signer")),
+            "name": signer_name,
+        },
+        "recipients_heading": HEADING,
+        "recipients": recipient_lines(doc.recipients, issuer, drafting_unit, corpus.bodies, loaded.place("recipients")),
+        "typist": typist,
+        "year": doc.plan_year,
+        "document": {
+            "type": doc.type,
+            "number": doc.number,
+            "date": doc.date.isoformat() if doc.date else None,
+            "issuer": doc.issuer,
+        },
+    }
+    return DocumentContext(doc, issuer, values, writer.blocks)
+
+
+def to_json(value: Any) -> Any:
+    """The context as JSON-able data (for `vbgen context` and template authors)."""
+    if isinstance(value, (Rich, Block)):
+        return value.to_json()
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, (dt.date,)):
+        return value.isoformat()
+    return value

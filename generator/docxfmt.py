@@ -1,0 +1,247 @@
+"""Formatting as Word shows it: run → character style → paragraph style chain → document defaults."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from lxml import etree
+
+TWIPS_PER_MM = 1440 / 25.4
+EMU_PER_MM = 36000
+
+
+def twips_to_mm(value: int | float) -> float:
+    return float(value) / TWIPS_PER_MM
+
+
+@dataclass(frozen=True)
+class RunFormat:
+    """The effective character formatting of one run."""
+
+    fonts: tuple[str | None, ...]  # ascii, hAnsi, cs, eastAsia: after theme fonts are resolved
+    size: float | None  # points
+    bold: bool
+    italic: bool
+    color: str | None  # hex, "auto" or None
+
+    @property
+    def font(self) -> str | None:
+        """The font used for Latin text (the hAnsi slot, which Vietnamese letters fall in)."""
+        return self.fonts[1] or self.fonts[0]
+
+
+@dataclass(frozen=True)
+class ParagraphFormat:
+    """The effective paragraph formatting, lengths in mm and points."""
+
+    alignment: str | None  # left | center | right | both | …
+    first_line_mm: float | None
+    left_mm: float
+    right_mm: float
+    space_before_pt: float | None
+    space_after_pt: float | None
+    line_rule: str | None  # auto | exact | atLeast
+    line_value: float | None  # multiple for auto; points otherwise
+    border_bottom: bool
+
+
+_FONT_SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")
+
+
+class Styles:
+    """Effective formatting of runs and paragraphs in one document, with the style chain cached."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        self.document = document
+        styles_el = document.styles.element
+        self._styles = {s.get(qn("w:styleId")): s for s in styles_el.findall(qn("w:style"))}
+        self._default_para = next(
+            (sid for sid, s in self._styles.items() if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")),
+            None,
+        )
+        defaults = styles_el.find(qn("w:docDefaults"))
+        self._rpr_default = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr")) if defaults is not None else None
+        self._ppr_default = defaults.find(qn("w:pPrDefault") + "/" + qn("w:pPr")) if defaults is not None else None
+        self._theme = _theme_fonts(document)
+
+    # -- chains -------------------------------------------------------------------------------
+
+    def _chain(self, style_id: str | None) -> list[Any]:
+        chain, seen = [], set()
+        while style_id and style_id in self._styles and style_id not in seen:
+            seen.add(style_id)
+            style = self._styles[style_id]
+            chain.append(style)
+            based = style.find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+        return chain
+
+    def _para_style_id(self, p: Any) -> str | None:
+        ppr = p.find(qn("w:pPr"))
+        ps = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        return ps.get(qn("w:val")) if ps is not None else self._default_para
+
+    def style_name(self, paragraph: Paragraph) -> str | None:
+        style_id = self._para_style_id(paragraph._p)
+        style = self._styles.get(style_id) if style_id else None
+        name = style.find(qn("w:name")) if style is not None else None
+        return name.get(qn("w:val")) if name is not None else style_id
+
+    def _rpr_chain(self, paragraph: Any, run: Any | None) -> list[Any]:
+        """rPr elements from the nearest to the farthest."""
+        out = []
+        if run is not None:
+            rpr = run.find(qn("w:rPr"))
+            if rpr is not None:
+                out.append(rpr)
+                rs = rpr.find(qn("w:rStyle"))
+                if rs is not None:
+                    out += [s.find(qn("w:rPr")) for s in self._chain(rs.get(qn("w:val")))]
+        out += [s.find(qn("w:rPr")) for s in self._chain(self._para_style_id(paragraph))]
+        out.append(self._rpr_default)
+        return [r for r in out if r is not None]
+
+    def _ppr_chain(self, paragraph: Any) -> list[Any]:
+        out = [paragraph.find(qn("w:pPr"))]
+        out += [s.find(qn("w:pPr")) for s in self._chain(self._para_style_id(paragraph))]
+        out.append(self._ppr_default)
+        return [p for p in out if p is not None]
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def run_format(self, paragraph: Paragraph | Any, run: Run | Any | None = None) -> RunFormat:
+        """The formatting Word shows for `run` (or for the paragraph mark when run is None)."""
+        p = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
+        r = run._r if isinstance(run, Run) else run
+        chain = self._rpr_chain(p, r)
+        fonts: list[str | None] = []
+        for slot in _FONT_SLOTS:
+            fonts.append(self._font(chain, slot))
+        size = _first(chain, "w:sz", lambda e: int(e.get(qn("w:val"))) / 2)
+        bold = _first(chain, "w:b", _on)
+        italic = _first(chain, "w:i", _on)
+        color = _first(chain, "w:color", lambda e: e.get(qn("w:val")))
+        return RunFormat(tuple(fonts), size, bool(bold), bool(italic), color)
+
+    def _font(self, chain: list[Any], slot: str) -> str | None:
+        for rpr in chain:
+            rf = rpr.find(qn("w:rFonts"))
+            if rf is None:
+                continue
+            theme = rf.get(qn(f"w:{slot}Theme")) if slot != "hAnsi" else rf.get(qn("w:hAnsiTheme"))
+            if theme:
+                return self._theme.get(theme, theme)
+            value = rf.get(qn(f"w:{slot}"))
+            if value:
+                return value
+        return None
+
+    # -- paragraphs ---------------------------------------------------------------------------
+
+    def paragraph_format(self, paragraph: Paragraph | Any) -> ParagraphFormat:
+        p = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
+        chain = self._ppr_chain(p)
+        alignment = _first(chain, "w:jc", lambda e: e.get(qn("w:val")))
+        first = hanging = None
+        left = right = None
+        for ppr in chain:
+            ind = ppr.find(qn("w:ind"))
+            if ind is None:
+                continue
+            if first is None and hanging is None:
+                if ind.get(qn("w:firstLine")) is not None:
+                    first = twips_to_mm(int(ind.get(qn("w:firstLine"))))
+                elif ind.get(qn("w:hanging")) is not None:
+                    hanging = twips_to_mm(int(ind.get(qn("w:hanging"))))
+            if left is None:
+                v = ind.get(qn("w:left")) or ind.get(qn("w:start"))
+                left = twips_to_mm(int(v)) if v is not None else None
+            if right is None:
+                v = ind.get(qn("w:right")) or ind.get(qn("w:end"))
+                right = twips_to_mm(int(v)) if v is not None else None
+        before = _first(chain, "w:spacing", lambda e: _twips_attr(e, "before"))
+        after = _first(chain, "w:spacing", lambda e: _twips_attr(e, "after"))
+        rule = _first(chain, "w:spacing", lambda e: e.get(qn("w:lineRule")) if e.get(qn("w:line")) else None)
+        line = _first(chain, "w:spacing", lambda e: int(e.get(qn("w:line"))) if e.get(qn("w:line")) else None)
+        rule = rule or ("auto" if line is not None else None)
+        line_value = None
+        if line is not None:
+            line_value = line / 240 if rule == "auto" else line / 20
+        border = _first(chain, "w:pBdr", lambda e: e.find(qn("w:bottom")) is not None and e.find(qn("w:bottom")).get(qn("w:val")) not in ("nil", "none"))
+        if hanging is not None:
+            first = -hanging
+        return ParagraphFormat(
+            alignment, first, left or 0.0, right or 0.0,
+            before / 20 if before is not None else None,
+            after / 20 if after is not None else None,
+            rule, line_value, bool(border),
+        )  # fmt: skip
+
+
+def _twips_attr(e: Any, name: str) -> int | None:
+    if e.get(qn(f"w:{name}Autospacing")) in ("1", "true"):
+        return None
+    v = e.get(qn(f"w:{name}"))
+    return int(v) if v is not None else None
+
+
+def _on(e: Any) -> bool:
+    return e.get(qn("w:val")) not in ("0", "false", "off")
+
+
+def _first(chain: list[Any], tag: str, read: Any) -> Any:
+    for el in chain:
+        found = el.find(qn(tag))
+        if found is not None:
+            value = read(found)
+            if value is not None:
+                return value
+    return None
+
+
+def _theme_fonts(document: DocxDocument) -> dict[str, str]:
+    """majorHAnsi/minorHAnsi … → the typefaces the theme names."""
+    out: dict[str, str] = {}
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/theme"):
+            root = etree.fromstring(rel.target_part.blob)
+            ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+            for kind in ("major", "minor"):
+                latin = root.find(f".//a:{kind}Font/a:latin", ns)
+                if latin is not None:
+                    for slot in ("HAnsi", "Ascii", "Bidi", "EastAsia"):
+                        out[f"{kind}{slot}"] = latin.get("typeface")
+    return out
+
+
+# -- text widths ----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _widths() -> dict[str, dict[str, float]]:
+    data = resources.files("generator").joinpath("resources/tnr_widths.json").read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """The printed width of `text` in Times New Roman (Liberation Serif metrics), in mm."""
+    import unicodedata
+
+    table = _widths()["bold" if bold else "regular"]
+    fallback = table.get("n", 0.5)
+    em = 0.0
+    for ch in text:
+        w = table.get(ch)
+        if w is None:
+            base = unicodedata.normalize("NFD", ch)[0]
+            w = table.get(base, fallback)
+        em += w
+    return em * size_pt * 25.4 / 72

@@ -1,0 +1,320 @@
+"""Loading a data tree: YAML files → validated bodies, references and documents, or located errors."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, MultipleErrors, Place, ReferenceNotFound, VbgenError, suggest
+from .model import Body, Document, Reference
+from .yamlsource import Source
+
+ROOT_MARKER = "directory.yaml"
+ALL_UNITS = "all-units"  # the recipient id that means every unit of the issuer
+SECTIONS: dict[str, type[BaseModel] | None] = {
+    "bodies": Body,
+    "references": Reference,
+    "plan": Document,
+}
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không có trong lược đồ dữ liệu",
+    "date_parsing": "ngày không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD",
+    "date_from_datetime_parsing": "ngày không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD",
+    "date_type": "cần một ngày dạng YYYY-MM-DD",
+    "int_parsing": "cần một số nguyên",
+    "int_type": "cần một số nguyên",
+    "float_parsing": "cần một số",
+    "bool_parsing": "cần true hoặc false",
+    "bool_type": "cần true hoặc false",
+    "string_type": "cần một chuỗi văn bản",
+    "string_too_short": "không được để trống",
+    "list_type": "cần một danh sách",
+    "dict_type": "cần một bảng khóa: giá trị",
+    "model_type": "cần một bảng khóa: giá trị",
+    "model_attributes_type": "cần một bảng khóa: giá trị",
+    "too_short": "danh sách cần ít nhất một phần tử",
+}
+
+
+def _tags_dropped(loc: Sequence[str | int]) -> tuple[str | int, ...]:
+    return tuple(k for k in loc if not (isinstance(k, str) and k.startswith("<")))
+
+
+def _fields_at(model: Any, loc: Sequence[str | int]) -> list[str]:
+    """Field names of the model class that `loc` leads to, for "did you mean" hints."""
+    current: Any = model
+    for key in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(key))
+            if info is None:
+                return []
+            current = info.annotation
+        elif typing.get_origin(current) in (list, dict):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """The model class inside Optional/Annotated/unions, if there is exactly one."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            models = [a for a in typing.get_args(tp) if _unwrap(a) is not type(None) and not _is_text(a)]
+            if len(models) != 1:
+                return tp
+            tp = models[0]
+        else:
+            return tp
+
+
+def _is_text(tp: Any) -> bool:
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp is str
+
+
+def validation_errors(
+    exc: ValidationError, source: Source, base: Sequence[str | int], model: type[BaseModel]
+) -> list[VbgenError]:
+    """Each pydantic error as a located DataError in Vietnamese, with a hint where one helps."""
+    out: list[VbgenError] = []
+    for err in exc.errors(include_url=False):
+        loc = _tags_dropped(err["loc"])
+        full = (*base, *loc)
+        kind = err["type"]
+        message = _MESSAGES.get(kind)
+        hint = None
+        if kind == "literal_error":
+            message = f"giá trị không hợp lệ; cần một trong: {err['ctx']['expected']}"
+            hint = suggest(str(err.get("input")), str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ").split(", "))
+        elif kind == "extra_forbidden":
+            hint = suggest(str(loc[-1]), _fields_at(model, loc[:-1]))
+        elif kind == "string_pattern_mismatch":
+            message = f"'{err.get('input')}' không đúng dạng (mẫu {err['ctx']['pattern']})"
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            message = f"giá trị {err.get('input')} ngoài khoảng cho phép ({err['msg']})"
+        elif kind == "value_error":
+            message = str(err["msg"]).removeprefix("Value error, ")
+        if message is None:
+            message = err["msg"]
+        out.append(DataError(message, source.place(full), hint))
+    return out
+
+
+@dataclass
+class LoadedDocument:
+    """A document and the file it came from, so later errors can point into it."""
+
+    document: Document
+    source: Source
+    base: tuple[str | int, ...]
+
+    def place(self, *loc: str | int) -> Place:
+        return self.source.place((*self.base, *loc))
+
+
+@dataclass
+class Corpus:
+    """Everything a data tree states: bodies, references and documents, cross-checked."""
+
+    roots: list[Path]
+    bodies: dict[str, Body] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    documents: list[LoadedDocument] = field(default_factory=list)
+    places: dict[tuple[str, str], Place] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def body(self, body_id: str, place: Place) -> Body:
+        try:
+            return self.bodies[body_id]
+        except KeyError:
+            raise ReferenceNotFound(
+                f"không có cơ quan '{body_id}' trong danh mục cơ quan", place, suggest(body_id, self.bodies)
+            ) from None
+
+    def reference(self, ref_id: str, place: Place) -> Reference:
+        try:
+            return self.references[ref_id]
+        except KeyError:
+            raise ReferenceNotFound(
+                f"không có văn bản '{ref_id}' trong danh mục văn bản dẫn chiếu",
+                place,
+                suggest(ref_id, self.references),
+            ) from None
+
+
+def find_root(path: Path) -> Path:
+    """The data root of `path`: the nearest folder at or above it holding directory.yaml."""
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if (folder / ROOT_MARKER).is_file():
+            return folder
+    return start
+
+
+def yaml_files(path: Path) -> list[Path]:
+    """The .yaml/.yml files at `path`, in a stable order; hidden folders are skipped."""
+    if path.is_file():
+        return [path]
+    files = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    return sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts))
+
+
+def load(paths: Iterable[Path | str]) -> Corpus:
+    """Load and cross-check the data at `paths`; raise DataError (or MultipleErrors) on any problem."""
+    targets = [Path(p) for p in paths]
+    errors: list[VbgenError] = []
+    for p in targets:
+        if not p.exists():
+            raise DataError("không tìm thấy tệp hoặc thư mục", Place(p))
+    roots = sorted({find_root(p) for p in targets})
+    corpus = Corpus(roots=roots)
+    wanted = {f.resolve() for p in targets for f in yaml_files(p)}
+    seen: set[Path] = set()
+    for root in roots:
+        for file in yaml_files(root):
+            if file.resolve() in seen:
+                continue
+            seen.add(file.resolve())
+            try:
+                _load_file(corpus, file, documents=file.resolve() in wanted, errors=errors)
+            except VbgenError as exc:
+                errors.append(exc)
+    if not errors:
+        errors.extend(_cross_check(corpus))
+    if errors:
+        raise errors[0] if len(errors) == 1 else MultipleErrors(errors)
+    return corpus
+
+
+def _load_file(corpus: Corpus, file: Path, *, documents: bool, errors: list[VbgenError]) -> None:
+    source = Source.load(file)
+    tree = source.tree
+    if tree is None:
+        return
+    if not isinstance(tree, dict):
+        raise DataError("tệp dữ liệu phải là một bảng khóa: giá trị ở cấp cao nhất", source.place(()))
+    data = source.plain()
+    corpus.warnings.extend(source.warnings)
+    for key, value in data.items():
+        if key not in SECTIONS:
+            raise DataError(
+                f"khóa cấp cao nhất '{key}' không được biết; dùng một trong: {', '.join(SECTIONS)}",
+                source.place((key,)),
+                suggest(key, SECTIONS),
+            )
+        if key == "plan":
+            if documents:
+                _load_document(corpus, source, (key,), value, errors)
+            continue
+        model = SECTIONS[key]
+        assert model is not None
+        if not isinstance(value, dict):
+            errors.append(DataError("cần một bảng id: nội dung", source.place((key,))))
+            continue
+        store = corpus.bodies if key == "bodies" else corpus.references
+        for item_id, item in value.items():
+            place = source.place((key, item_id))
+            if item_id in store:
+                first = corpus.places[(key, item_id)]
+                errors.append(DataError(f"id '{item_id}' đã được định nghĩa ở {first}", place))
+                continue
+            try:
+                store[item_id] = model.model_validate(item)  # type: ignore[assignment]
+            except ValidationError as exc:
+                errors.extend(validation_errors(exc, source, (key, item_id), model))
+                continue
+            corpus.places[(key, item_id)] = place
+
+
+def _load_document(
+    corpus: Corpus, source: Source, base: tuple[str | int, ...], value: Any, errors: list[VbgenError]
+) -> None:
+    try:
+        doc = Document.model_validate(value)
+    except ValidationError as exc:
+        errors.extend(validation_errors(exc, source, base, Document))
+        return
+    corpus.documents.append(LoadedDocument(doc, source, base))
+
+
+def _cross_check(corpus: Corpus) -> list[VbgenError]:
+    """Every id names something that exists; parent chains have no cycle."""
+    errors: list[VbgenError] = []
+
+    def need_body(body_id: str | None, place: Place) -> None:
+        if body_id is not None and body_id not in corpus.bodies:
+            errors.append(
+                ReferenceNotFound(f"không có cơ quan '{body_id}' trong danh mục cơ quan", place, suggest(body_id, corpus.bodies))
+            )
+
+    for body_id, body in corpus.bodies.items():
+        place = corpus.places[("bodies", body_id)]
+        need_body(body.parent, place)
+        if body.succeeded:
+            need_body(body.succeeded.by, place)
+        chain, current = [body_id], body
+        while current.parent and current.parent in corpus.bodies:
+            if current.parent in chain:
+                errors.append(DataError(f"quan hệ cơ quan chủ quản tạo vòng: {' → '.join([*chain, current.parent])}", place))
+                break
+            chain.append(current.parent)
+            current = corpus.bodies[current.parent]
+    for ref_id, ref in corpus.references.items():
+        for issuer in ref.issuers:
+            need_body(issuer, corpus.places[("references", ref_id)])
+    for loaded in corpus.documents:
+        doc = loaded.document
+        if doc.issuer not in corpus.bodies:
+            need_body(doc.issuer, loaded.place("issuer"))
+            continue
+        issuer = corpus.bodies[doc.issuer]
+        for i, ref_id in enumerate(doc.basis):
+            if ref_id not in corpus.references:
+                errors.append(
+                    ReferenceNotFound(
+                        f"không có văn bản '{ref_id}' trong danh mục văn bản dẫn chiếu",
+                        loaded.place("basis", i),
+                        suggest(ref_id, corpus.references),
+                    )
+                )
+        for role in ("report", "inform"):
+            for i, body_id in enumerate(getattr(doc.recipients, role)):
+                need_body(body_id, loaded.place("recipients", role, i))
+        own = {*issuer.organisations, *issuer.units, ALL_UNITS}
+        for i, item in enumerate(doc.recipients.implement):
+            if item not in own:
+                errors.append(
+                    ReferenceNotFound(
+                        f"'{item}' không phải tổ chức, đơn vị của {issuer.name} (hay '{ALL_UNITS}')",
+                        loaded.place("recipients", "implement", i),
+                        suggest(item, own),
+                    )
+                )
+        if doc.drafted_by not in issuer.units:
+            errors.append(
+                ReferenceNotFound(
+                    f"'{doc.drafted_by}' không phải đơn vị của {issuer.name}",
+                    loaded.place("drafted_by"),
+                    suggest(doc.drafted_by, issuer.units),
+                )
+            )
+        for i, deadline in enumerate(doc.deadlines):
+            need_body(deadline.to, loaded.place("deadlines", i, "to"))
+            need_body(deadline.via, loaded.place("deadlines", i, "via"))
+    return errors

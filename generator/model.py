@@ -1,0 +1,247 @@
+"""The validated data model: bodies, legal references and documents, as pydantic classes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$")]
+
+
+def _text_or_mapping(value: object) -> str:
+    return "<text>" if isinstance(value, str) else "<mapping>"
+
+
+def TextOr(model: type) -> object:  # noqa: N802 - reads as a type
+    """`model | Text`, told apart by the value's YAML shape so that errors name one branch only."""
+    return Annotated[
+        Annotated[model, Tag("<mapping>")] | Annotated[Text, Tag("<text>")],
+        Discriminator(_text_or_mapping),
+    ]
+
+
+class Strict(BaseModel):
+    """Base of every data class: unknown fields are errors, text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- the directory of bodies -------------------------------------------------------------------
+
+
+class Unit(Strict):
+    """An internal unit of an agency (Văn phòng = VP); its code ends the "Lưu" line."""
+
+    name: Text
+    code: Code
+    recipient: Text | None = None  # how it is written in Nơi nhận; default: its name
+
+
+class Group(Strict):
+    """A named group inside an agency: the leadership, a mass organisation."""
+
+    name: Text
+    recipient: Text | None = None
+
+
+class Succession(Strict):
+    """From `date` on, the body is replaced by `by` (a merger, a renaming)."""
+
+    by: Id
+    date: dt.date
+
+
+class Body(Strict):
+    """An agency or an outside body, written once and referred to by id."""
+
+    name: Text  # as written in running text: "Sở Giao thông vận tải", "Ủy ban nhân dân tỉnh Tây Ninh"
+    short: Text | None = None  # in citations and running text: "Sở GTVT", "UBND tỉnh"
+    full_name: Text | None = None  # with its place: "Sở Giao thông vận tải tỉnh Tây Ninh"
+    recipient: Text | None = None  # its line in a Nơi nhận list; default: short, else name
+    code: Code | None = None  # abbreviation in ký hiệu: SGTVT, UBND, TW
+    header: list[Text] | None = None  # header lines of its name, when it wraps: [Ủy ban nhân dân, tỉnh Tây Ninh]
+    header_short: Text | None = None  # its chủ quản line above a child's name: "UBND tỉnh Tây Ninh"
+    parent: Id | None = None  # cơ quan chủ quản trực tiếp
+    place: Text | None = None  # địa danh of the date line
+    party: bool = False  # Party body: its documents are numbered 04-CTr/BDVTU
+    collective: Text | None = None  # a collective body signs "TM. <collective>": "Ủy ban nhân dân"
+    head_title: Text | None = None  # "Giám đốc", "Chủ tịch"
+    deputy_title: Text | None = None  # "Phó Giám đốc", "Phó Chủ tịch"
+    leadership: Group | None = None
+    organisations: dict[Id, Group] = Field(default_factory=dict)
+    units: dict[Id, Unit] = Field(default_factory=dict)
+    all_units: Text | None = None  # Nơi nhận line naming every unit at once
+    marks: dict[Literal["report", "inform", "implement"], str] | None = None  # Nơi nhận suffixes
+    succeeded: Succession | None = None
+    verified: bool = True
+
+
+# --- legal references --------------------------------------------------------------------------
+
+
+class Reference(Strict):
+    """A document that plans cite, written once: "Kế hoạch số 859/KH-UBND ngày 25/3/2024 của UBND tỉnh …"."""
+
+    kind: Text  # tên loại as cited: Kế hoạch, Nghị định, Luật, Quy định, Chương trình phối hợp
+    code: str | None = None  # type code in the ký hiệu when it differs from the kind's: QĐ for a Party Quy định
+    number: Annotated[str, StringConstraints(pattern=r"^\d+[a-z]?$")] | None = None
+    number_year: int | None = None  # normative numbering: 59/2023/NĐ-CP, laws: 10/2022/QH15
+    issuers: list[Id] = Field(min_length=1)
+    issuer_code: str | None = None  # the ký hiệu's issuer part when not the issuers' codes joined
+    issued_as: Text | None = None  # who is named as issuer when not the body: "Chủ tịch UBND tỉnh"
+    date: dt.date | None = None
+    date_form: Literal["short", "long"] = "short"
+    name: Text | None = None  # a law's name: "Thực hiện dân chủ ở cơ sở"
+    subject: Text | None = None  # trích yếu of the cited document
+    link: str = "về việc"  # words between issuer and subject; "" when the subject has its own verb
+    cite_number: bool = True  # a law cited with its number
+    cite_date: bool = False  # a law cited with its date
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    verified: bool = True
+    note: str | None = None
+
+    @field_validator("issuers", mode="before")
+    @classmethod
+    def _one_issuer(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+class Target(Strict):
+    """A chỉ tiêu: its sentence, and optionally the figure a report compares results with."""
+
+    id: Id | None = None
+    text: Text
+    value: float | None = None
+    unit: str | None = None  # "%", "mô hình"
+
+
+class Bullet(Strict):
+    """A "-" line, with optional "+" lines under it."""
+
+    text: Text
+    bullets: list[Text] = Field(default_factory=list)
+
+
+class Node(Strict):
+    """A part of the body: a section (I.), an item (1.) or a point (a)), with what it holds."""
+
+    id: Id | None = None
+    title: Text | None = None
+    text: Text | None = None  # the item's own sentence when it has no title
+    paragraphs: list[Text] = Field(default_factory=list)
+    bullets: list[TextOr(Bullet)] = Field(default_factory=list)
+    items: list[TextOr(Node)] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Node:
+        if not (self.title or self.text or self.paragraphs or self.bullets or self.items or self.targets):
+            raise ValueError("phần này trống: cần title, text, paragraphs, bullets, items hoặc targets")
+        return self
+
+
+class Section(Node):
+    """A top-level part (I., II. …): it must have a title."""
+
+    title: Text
+
+
+class Deadline(Strict):
+    """A date the plan sets: a report due, a task to finish; cited in text as deadline('id')."""
+
+    id: Id
+    date: dt.date
+    what: Text
+    to: Id | None = None  # the body that receives it
+    via: Id | None = None  # the body it goes through ("qua Sở Nội vụ")
+
+
+class Signer(Strict):
+    """Who signs and by what authority; the block's wording is computed from this."""
+
+    authority: Literal["head", "deputy", "acting", "by_order", "by_delegation"] = "head"
+    title: Text | None = None  # own title for by_order/by_delegation ("Chánh Văn phòng")
+    name: Text | None = None
+
+
+class Recipients(Strict):
+    """Nơi nhận by role; the list itself is computed."""
+
+    report: list[Id] = Field(default_factory=list)  # bodies reported to
+    inform: list[Id] = Field(default_factory=list)  # bodies sent to for information
+    leadership: bool = True
+    implement: list[Id] = Field(default_factory=list)  # own organisations, units, or "all-units"
+    extra: list[Text] = Field(default_factory=list)  # other lines, kept as written
+    keep: str | None = None  # copies kept, after the drafting unit: "02b"
+
+
+class Typist(Strict):
+    """Ký hiệu người soạn thảo and the number of copies: Kh/38."""
+
+    initials: Text
+    copies: int | None = Field(default=None, ge=1)
+
+
+DocType = Literal[
+    "NQ", "QĐ", "CT", "QC", "QyĐ", "TC", "TB", "HD", "CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr",
+    "HĐ", "CĐ", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB",
+]  # fmt: skip
+
+
+class Document(Strict):
+    """A document with a type name (Kế hoạch, Báo cáo …) as its data file states it."""
+
+    type: DocType = "KH"
+    number: int | None = Field(default=None, ge=1)
+    date: dt.date | None = None
+    year: int | None = Field(default=None, ge=1945, le=2200)
+    issuer: Id
+    title: Text  # trích yếu; may use {{ year }}
+    short_name: Text | None = None  # a few words for the file name: "dân vận chính quyền"
+    basis: list[Id] = Field(default_factory=list)  # căn cứ lines, by reference id
+    opening: list[Text] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    closing: Text | None = None
+    deadlines: list[Deadline] = Field(default_factory=list)
+    signer: Signer = Field(default_factory=Signer)
+    recipients: Recipients = Field(default_factory=Recipients)
+    drafted_by: Id  # the unit that drafts it: "- Lưu: VT, VP."
+    typist: Typist | None = None
+
+    @field_validator("opening", mode="before")
+    @classmethod
+    def _paragraph_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _year(self) -> Document:
+        if self.year is None:
+            if self.date is None:
+                raise ValueError("cần 'year' khi văn bản chưa có ngày")
+            self.year = self.date.year
+        return self
+
+    @property
+    def plan_year(self) -> int:
+        assert self.year is not None
+        return self.year
+
+
+Node.model_rebuild()

@@ -1,0 +1,74 @@
+"""Numbers and symbols: the document types of ND30 Phụ lục III, số/ký hiệu, and body numbering."""
+
+from __future__ import annotations
+
+from .dates import BLANK
+
+# ND30 Phụ lục III: tên loại → abbreviation (mixed case kept: QyĐ, CTr, TTr).
+DOC_TYPES: dict[str, str] = {
+    "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QyĐ": "Quy định",
+    "TC": "Thông cáo", "TB": "Thông báo", "HD": "Hướng dẫn", "CTr": "Chương trình", "KH": "Kế hoạch",
+    "PA": "Phương án", "ĐA": "Đề án", "DA": "Dự án", "BC": "Báo cáo", "BB": "Biên bản", "TTr": "Tờ trình",
+    "HĐ": "Hợp đồng", "CĐ": "Công điện", "BGN": "Bản ghi nhớ", "BTT": "Bản thỏa thuận",
+    "GUQ": "Giấy ủy quyền", "GM": "Giấy mời", "GGT": "Giấy giới thiệu", "GNP": "Giấy nghỉ phép",
+    "PG": "Phiếu gửi", "PC": "Phiếu chuyển", "PB": "Phiếu báo",
+}  # fmt: skip
+
+# Codes of cited kinds that are not in Phụ lục III (normative and Party documents).
+CITED_KINDS: dict[str, str] = {
+    **{name: code for code, name in DOC_TYPES.items()},
+    "Nghị định": "NĐ",
+    "Thông tư liên tịch": "TTLT",
+    "Thông tư": "TT",
+    "Nghị quyết liên tịch": "NQLT",
+    "Pháp lệnh": "PL",
+}
+
+# Điểm are lettered with the Vietnamese alphabet: no f, j, w, z; đ follows d.
+POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def type_name(code: str) -> str:
+    """The tên loại of a Phụ lục III code, as the title line prints it: KH → KẾ HOẠCH."""
+    return DOC_TYPES[code].upper()
+
+
+def kind_code(kind: str) -> str | None:
+    """The type code of a cited kind, by its longest known prefix: Chương trình phối hợp → CTr."""
+    for name in sorted(CITED_KINDS, key=len, reverse=True):
+        if kind == name or kind.startswith(name + " "):
+            return CITED_KINDS[name]
+    return None
+
+
+def own_number(number: int | None) -> str:
+    """The sequence number as ND30 writes it: 01 … 09, 10 …; blank on an unnumbered draft."""
+    return BLANK if number is None else f"{number:02d}"
+
+
+def number_line(number: int | None, type_code: str, agency_code: str) -> str:
+    """`Số: 22/KH-SGTVT`, or `Số:      /KH-SGTVT` while the number is not assigned."""
+    return f"Số:{' ' + own_number(number) if number is not None else BLANK}/{type_code}-{agency_code}"
+
+
+def roman(n: int) -> str:
+    """Roman numerals for the top-level parts: 1 → I, 4 → IV."""
+    if not 0 < n < 4000:
+        raise ValueError(f"cannot write {n} in Roman numerals")
+    out = []
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+def point_letter(n: int) -> str:
+    """The letter of the n-th điểm (1-based): a, b, c, d, đ, e …; past y, aa, ab …"""
+    base = len(POINT_LETTERS)
+    if n <= base:
+        return POINT_LETTERS[n - 1]
+    return point_letter((n - 1) // base) + POINT_LETTERS[(n - 1) % base]

@@ -1,0 +1,185 @@
+"""Rendering a context through a docxtpl template, in a Jinja sandbox, into a python-docx document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import _Cell
+from docxtpl import DocxTemplate, RichText
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .context import Block, DocumentContext
+from .docxfmt import TWIPS_PER_MM, Styles, text_width_mm
+from .errors import TemplateProblem
+from .text import Rich
+
+NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
+RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
+BOX_STYLES = {"VB Draft"}  # boxed paragraphs: the box hugs the text
+BOX_PADDING_MM = 3.0
+CELL_MARGIN_MM = 1.9  # Word's default left and right cell margin (108 twips)
+
+
+def template_dir() -> Path:
+    """The bundled templates: generator/templates/ once installed, templates/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+def template_path(name: str, folder: Path | None = None) -> Path:
+    path = (folder or template_dir()) / name
+    if not path.is_file():
+        raise TemplateProblem(f"không tìm thấy mẫu '{name}' trong {folder or template_dir()}")
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def jinja_env() -> jinja2.Environment:
+    """The sandbox every template renders in: strict about undefined names, escaping every value."""
+    from .dates import long_date, short_date
+
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.filters["long_date"] = long_date
+    env.filters["short_date"] = short_date
+    return env
+
+
+def rich_text(value: Rich) -> RichText:
+    rt = RichText()
+    for run in value.runs:
+        rt.add(run.text, bold=run.bold, italic=run.italic)
+    return rt
+
+
+def template_values(values: Any) -> Any:
+    """The context with rich texts as docxtpl RichText (which escapes its text)."""
+    if isinstance(value := values, Rich):
+        return rich_text(value)
+    if isinstance(value, Block):
+        return {"kind": value.kind, "id": value.id, "text": rich_text(value.text)}
+    if isinstance(value, dict):
+        return {k: template_values(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [template_values(v) for v in value]
+    return value
+
+
+@dataclass
+class Rendered:
+    """A rendered document before it is written."""
+
+    docx: DocxDocument
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        self.docx.save(buf)
+        return buf.getvalue()
+
+
+def render(ctx: DocumentContext, template: Path) -> Rendered:
+    """Render `ctx` through `template`; template faults become TemplateProblem naming the template."""
+    tpl = DocxTemplate(str(template))
+    values = template_values({**ctx.values, "national": NATIONAL})
+    try:
+        tpl.render(values, jinja_env=jinja_env(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(f"mẫu {template.name}: biến không xác định: {exc.message}") from None
+    except SecurityError as exc:
+        raise TemplateProblem(f"mẫu {template.name}: thao tác không được phép trong sandbox: {exc}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        around = " ".join(getattr(exc, "docx_context", []) or [])
+        raise TemplateProblem(f"mẫu {template.name}: lỗi cú pháp: {exc.message}; quanh: {around.strip()[:200]}") from None
+    doc = tpl.docx
+    size_rules(doc)
+    set_properties(doc, ctx)
+    return Rendered(doc)
+
+
+def _containers(doc: DocxDocument) -> list[Any]:
+    out: list[Any] = [doc]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                out.append(cell)
+    return out
+
+
+def container_width_mm(doc: DocxDocument, container: Any) -> float:
+    """Width available to a paragraph: a cell's width less its margins, else the text width."""
+    if isinstance(container, _Cell):
+        tcw = container._tc.tcPr.find(qn("w:tcW")) if container._tc.tcPr is not None else None
+        if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None):
+            return int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
+    section = doc.sections[0]
+    return (section.page_width - section.left_margin - section.right_margin) / 36000
+
+
+def size_rules(doc: DocxDocument) -> None:
+    """Set each rule line's length from the text above it (ND30: the agency name's rule 1/3-1/2 of
+    the name, the tiêu ngữ's as long as the tiêu ngữ, the trích yếu's 1/3-1/2 of it)."""
+    styles = Styles(doc)
+    for container in _containers(doc):
+        paragraphs = container.paragraphs
+        for i, p in enumerate(paragraphs):
+            style_name = styles.style_name(p) or ""
+            if style_name in BOX_STYLES and p.text.strip():
+                fmt = styles.run_format(p, p.runs[0] if p.runs else None)
+                width = text_width_mm(p.text.strip(), fmt.size or 14, fmt.bold) + 2 * BOX_PADDING_MM
+                _set_indent(p, max((container_width_mm(doc, container) - width) / 2, 0))
+                continue
+            share = RULE_STYLES.get(style_name)
+            if share is None:
+                continue
+            above = [q for q in paragraphs[:i] if q.text.strip()]
+            if not above:
+                continue
+            name = styles.style_name(above[-1])
+            group = []
+            for q in reversed(above):
+                if styles.style_name(q) != name:
+                    break
+                group.append(q)
+            avail = container_width_mm(doc, container)
+            widths = []
+            for q in group:
+                fmt = styles.run_format(q, q.runs[0] if q.runs else None)
+                widths.append(text_width_mm(q.text.strip(), fmt.size or 14, fmt.bold))
+            length = min(max(widths), avail) * share
+            _set_indent(p, max((avail - length) / 2, 0))
+
+
+def _set_indent(p: Any, side_mm: float) -> None:
+    """Indent a paragraph by `side_mm` on both sides (centres a rule or a box of that width)."""
+    ppr = p._p.get_or_add_pPr()
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.append(ind)
+    ind.set(qn("w:left"), str(round(side_mm * TWIPS_PER_MM)))
+    ind.set(qn("w:right"), str(round(side_mm * TWIPS_PER_MM)))
+
+
+def set_properties(doc: DocxDocument, ctx: DocumentContext) -> None:
+    """Core properties from the data, so that a rebuild gives the same bytes."""
+    when = ctx.document.date or dt.date(ctx.document.plan_year, 1, 1)
+    stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
+    props = doc.core_properties
+    props.title = ctx.title
+    props.subject = ctx.values["type_name"]
+    props.author = ctx.issuer.full_name or ctx.issuer.name
+    props.last_modified_by = "vbgen"
+    props.comments = ""
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+    props.revision = 1

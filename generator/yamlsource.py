@@ -1,0 +1,117 @@
+"""YAML files loaded with the line and column of every value, so errors can point into them."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import DataError, Place
+
+# Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return.
+_XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF}
+
+
+class _Constructor(RoundTripConstructor):
+    """Keeps YAML timestamps as text: pydantic then parses them and reports an impossible date
+    (2024-02-30) with its place, instead of the loader failing without one."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def make_yaml() -> YAML:
+    """The round-trip loader/dumper used for every data file (keeps order and comments)."""
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """NFC-normalise `text` and drop characters XML cannot hold; returns the text and what was dropped."""
+    dropped = [f"U+{ord(ch):04X}" for ch in text if ord(ch) in _XML_FORBIDDEN]
+    if dropped:
+        text = "".join(ch for ch in text if ord(ch) not in _XML_FORBIDDEN)
+    return unicodedata.normalize("NFC", text), dropped
+
+
+@dataclass
+class Source:
+    """One loaded YAML file: its round-trip tree and its plain, cleaned data."""
+
+    path: Path
+    tree: Any
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> Source:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})", Place(path)
+            ) from None
+        except OSError as exc:
+            raise DataError(f"không đọc được tệp: {exc.strerror}", Place(path)) from None
+        try:
+            tree = make_yaml().load(raw)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else None
+            col = mark.column + 1 if mark else None
+            what = exc.problem or exc.context or "lỗi cú pháp"
+            raise DataError(f"lỗi cú pháp YAML: {what}", Place(path, line, col)) from None
+        return cls(path, tree)
+
+    def place(self, loc: Sequence[str | int], field_path: str | None = None) -> Place:
+        """The place of the value at `loc`; as deep as the tree goes (a missing key: its parent)."""
+        node = self.tree
+        line = col = None
+        if isinstance(node, (CommentedMap, CommentedSeq)):
+            line, col = node.lc.line, node.lc.col
+        for key in loc:
+            if isinstance(node, CommentedMap) and key in node:
+                line, col = node.lc.value(key) if not isinstance(node[key], (CommentedMap, CommentedSeq)) else node.lc.key(key)
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+                line, col = node.lc.item(key)
+                node = node[key]
+            elif isinstance(node, CommentedMap) and isinstance(key, str):
+                continue  # a union tag or a field that is not there: stay on the parent
+            else:
+                break
+        return Place(
+            self.path,
+            line + 1 if line is not None else None,
+            col + 1 if col is not None else None,
+            field_path or ".".join(str(k) for k in loc) or None,
+        )
+
+    def plain(self) -> Any:
+        """The data as plain dicts, lists and NFC strings; dropped characters become warnings."""
+
+        def walk(node: Any, loc: tuple[str | int, ...]) -> Any:
+            if isinstance(node, dict):
+                return {str(k): walk(v, (*loc, str(k))) for k, v in node.items()}
+            if isinstance(node, list):
+                return [walk(v, (*loc, i)) for i, v in enumerate(node)]
+            if isinstance(node, str):
+                text, dropped = clean_text(str(node))
+                if dropped:
+                    self.warnings.append(
+                        f"{self.place(loc)}: đã bỏ ký tự điều khiển XML không chứa được: {', '.join(dropped)}"
+                    )
+                return text
+            return node
+
+        return walk(self.tree, ())
