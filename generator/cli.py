@@ -20,7 +20,8 @@ Ví dụ / Examples:
 
 
 def _fail(exc: Exception) -> None:
-    click.echo(f"lỗi: {exc}", err=True)
+    for line in str(exc).splitlines():
+        click.echo(f"lỗi: {line}", err=True)
     raise SystemExit(getattr(exc, "exit_code", 2))
 
 
@@ -34,16 +35,24 @@ def main() -> None:
     """
 
 
-@main.command(epilog="""\b
+@main.command(
+    epilog="""\b
 Ví dụ:
   vbgen build data --out out
   vbgen build data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml --out out --force
-""")
+"""
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi văn bản.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi văn bản."
+)
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
-@click.option("--templates", "template_folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx).")
+@click.option(
+    "--templates",
+    "template_folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx).",
+)
 def build(paths: tuple[Path, ...], out: Path, force: bool, template_folder: Path | None) -> None:
     """Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
 
@@ -52,7 +61,7 @@ def build(paths: tuple[Path, ...], out: Path, force: bool, template_folder: Path
     from .build import build as run_build
     from .errors import VbgenError
 
-    def report(outcome) -> None:  # noqa: ANN001 - an Outcome
+    def report(outcome) -> None:
         if outcome.path is not None:
             click.echo(str(outcome.path))
         else:
@@ -67,16 +76,16 @@ def build(paths: tuple[Path, ...], out: Path, force: bool, template_folder: Path
         click.echo(f"cảnh báo: {warning}", err=True)
     written = sum(1 for o in result.outcomes if o.status == "written")
     unchanged = sum(1 for o in result.outcomes if o.status == "unchanged")
-    click.echo(
-        f"{written} văn bản đã ghi, {unchanged} không đổi, {len(result.failed)} lỗi.", err=True
-    )
+    click.echo(f"{written} văn bản đã ghi, {unchanged} không đổi, {len(result.failed)} lỗi.", err=True)
     raise SystemExit(result.exit_code)
 
 
-@main.command(epilog="""\b
+@main.command(
+    epilog="""\b
 Ví dụ:
   vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
-""")
+"""
+)
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 def context(file: Path) -> None:
     """In ngữ cảnh (JSON) mà mẫu nhận được cho mỗi văn bản trong FILE."""

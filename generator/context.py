@@ -8,7 +8,7 @@ from typing import Any
 
 from . import citations
 from .dates import date_line, short_date
-from .errors import DataError, Place
+from .errors import DataError, Place, suggest
 from .load import Corpus, LoadedDocument
 from .model import Body, Bullet, Document, Node, Target
 from .numbering import number_line, point_letter, roman, type_name
@@ -65,22 +65,22 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
     doc = loaded.document
     deadlines = {d.id: d for d in doc.deadlines}
 
+    # Errors raised here carry no place: render_text gives them the place of the field being
+    # rendered, which is where the user wrote the call.
     def cite(ref_id: str, issuer: bool = True, subject: bool = True) -> str:
-        ref = corpus.reference(ref_id, loaded.place())
+        ref = corpus.reference(ref_id, None)
         return citations.cite(ref, corpus.bodies, issuer=issuer, subject=subject)
 
     def cite_short(ref_id: str) -> str:
-        return citations.short_cite(corpus.reference(ref_id, loaded.place()), corpus.bodies)
+        return citations.short_cite(corpus.reference(ref_id, None), corpus.bodies)
 
     def deadline(deadline_id: str) -> str:
         if deadline_id not in deadlines:
-            from .errors import suggest
-
-            raise DataError(f"không có hạn '{deadline_id}' trong 'deadlines'", loaded.place("deadlines"), suggest(deadline_id, deadlines))
+            raise DataError(f"không có hạn '{deadline_id}' trong 'deadlines'", None, suggest(deadline_id, deadlines))
         return short_date(deadlines[deadline_id].date)
 
     def body(body_id: str) -> dict[str, str]:
-        return _body_facts(corpus.body(body_id, loaded.place()))
+        return _body_facts(corpus.body(body_id, None))
 
     return {
         "year": doc.plan_year,
@@ -147,7 +147,9 @@ class _BodyWriter:
 
     def child(self, child: Node | str | Target, level: int, n: int, parent_id: str, loc: tuple[str | int, ...]) -> None:
         if level > MAX_LEVEL:
-            raise DataError("nội dung lồng quá ba cấp (I. → 1. → a)); dùng 'bullets' cho cấp sâu hơn", self.loaded.place(*loc))
+            raise DataError(
+                "nội dung lồng quá ba cấp (I. → 1. → a)); dùng 'bullets' cho cấp sâu hơn", self.loaded.place(*loc)
+            )
         label = f"{n}." if level == 2 else f"{point_letter(n)})"
         node_id = f"{parent_id}.{n if level == 2 else point_letter(n)}"
         if isinstance(child, Target):
@@ -236,6 +238,16 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
             "lines": authority_lines(doc.signer, issuer, loaded.place("signer")),
             "name": signer_name,
         },
+        "deadlines": [
+            {
+                "id": d.id,
+                "date": d.date.isoformat(),
+                "what": str(writer.text(one_line(d.what), "deadlines", i, "what")),
+                "to": d.to,
+                "via": d.via,
+            }
+            for i, d in enumerate(doc.deadlines)
+        ],
         "recipients_heading": HEADING,
         "recipients": recipient_lines(doc.recipients, issuer, drafting_unit, corpus.bodies, loaded.place("recipients")),
         "typist": typist,

@@ -64,7 +64,11 @@ class Styles:
         styles_el = document.styles.element
         self._styles = {s.get(qn("w:styleId")): s for s in styles_el.findall(qn("w:style"))}
         self._default_para = next(
-            (sid for sid, s in self._styles.items() if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")),
+            (
+                sid
+                for sid, s in self._styles.items()
+                if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")
+            ),
             None,
         )
         defaults = styles_el.find(qn("w:docDefaults"))
@@ -175,7 +179,13 @@ class Styles:
         line_value = None
         if line is not None:
             line_value = line / 240 if rule == "auto" else line / 20
-        border = _first(chain, "w:pBdr", lambda e: e.find(qn("w:bottom")) is not None and e.find(qn("w:bottom")).get(qn("w:val")) not in ("nil", "none"))
+        border = _first(
+            chain,
+            "w:pBdr",
+            lambda e: (
+                e.find(qn("w:bottom")) is not None and e.find(qn("w:bottom")).get(qn("w:val")) not in ("nil", "none")
+            ),
+        )
         if hanging is not None:
             first = -hanging
         return ParagraphFormat(

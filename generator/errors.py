@@ -53,11 +53,11 @@ class DataError(VbgenError):
     """The data files are wrong: YAML syntax, schema, unknown ids, impossible values."""
 
 
-class ReferenceNotFound(DataError):
+class UnknownIdError(DataError):
     """An id names a body, reference, unit or document that the data does not define."""
 
 
-class TemplateProblem(VbgenError):
+class TemplateError(VbgenError):
     """A template cannot be rendered: syntax, undefined variable, unsafe access."""
 
 
@@ -69,7 +69,7 @@ class ConversionError(VbgenError):
     """Converting to PDF failed or is not possible on this machine."""
 
 
-class MultipleErrors(DataError):
+class CombinedError(DataError):
     """Several data errors found in one pass, reported together."""
 
     def __init__(self, errors: list[VbgenError]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, MultipleErrors, Place, ReferenceNotFound, VbgenError, suggest
+from .errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
 from .model import Body, Document, Reference
 from .yamlsource import Source
 
@@ -101,7 +101,9 @@ def validation_errors(
         hint = None
         if kind == "literal_error":
             message = f"giá trị không hợp lệ; cần một trong: {err['ctx']['expected']}"
-            hint = suggest(str(err.get("input")), str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ").split(", "))
+            hint = suggest(
+                str(err.get("input")), str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ").split(", ")
+            )
         elif kind == "extra_forbidden":
             hint = suggest(str(loc[-1]), _fields_at(model, loc[:-1]))
         elif kind == "string_pattern_mismatch":
@@ -139,19 +141,19 @@ class Corpus:
     places: dict[tuple[str, str], Place] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def body(self, body_id: str, place: Place) -> Body:
+    def body(self, body_id: str, place: Place | None) -> Body:
         try:
             return self.bodies[body_id]
         except KeyError:
-            raise ReferenceNotFound(
+            raise UnknownIdError(
                 f"không có cơ quan '{body_id}' trong danh mục cơ quan", place, suggest(body_id, self.bodies)
             ) from None
 
-    def reference(self, ref_id: str, place: Place) -> Reference:
+    def reference(self, ref_id: str, place: Place | None) -> Reference:
         try:
             return self.references[ref_id]
         except KeyError:
-            raise ReferenceNotFound(
+            raise UnknownIdError(
                 f"không có văn bản '{ref_id}' trong danh mục văn bản dẫn chiếu",
                 place,
                 suggest(ref_id, self.references),
@@ -176,7 +178,7 @@ def yaml_files(path: Path) -> list[Path]:
 
 
 def load(paths: Iterable[Path | str]) -> Corpus:
-    """Load and cross-check the data at `paths`; raise DataError (or MultipleErrors) on any problem."""
+    """Load and cross-check the data at `paths`; raise DataError (or CombinedError) on any problem."""
     targets = [Path(p) for p in paths]
     errors: list[VbgenError] = []
     for p in targets:
@@ -198,7 +200,7 @@ def load(paths: Iterable[Path | str]) -> Corpus:
     if not errors:
         errors.extend(_cross_check(corpus))
     if errors:
-        raise errors[0] if len(errors) == 1 else MultipleErrors(errors)
+        raise errors[0] if len(errors) == 1 else CombinedError(errors)
     return corpus
 
 
@@ -260,7 +262,9 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
     def need_body(body_id: str | None, place: Place) -> None:
         if body_id is not None and body_id not in corpus.bodies:
             errors.append(
-                ReferenceNotFound(f"không có cơ quan '{body_id}' trong danh mục cơ quan", place, suggest(body_id, corpus.bodies))
+                UnknownIdError(
+                    f"không có cơ quan '{body_id}' trong danh mục cơ quan", place, suggest(body_id, corpus.bodies)
+                )
             )
 
     for body_id, body in corpus.bodies.items():
@@ -271,7 +275,9 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         chain, current = [body_id], body
         while current.parent and current.parent in corpus.bodies:
             if current.parent in chain:
-                errors.append(DataError(f"quan hệ cơ quan chủ quản tạo vòng: {' → '.join([*chain, current.parent])}", place))
+                errors.append(
+                    DataError(f"quan hệ cơ quan chủ quản tạo vòng: {' → '.join([*chain, current.parent])}", place)
+                )
                 break
             chain.append(current.parent)
             current = corpus.bodies[current.parent]
@@ -287,7 +293,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         for i, ref_id in enumerate(doc.basis):
             if ref_id not in corpus.references:
                 errors.append(
-                    ReferenceNotFound(
+                    UnknownIdError(
                         f"không có văn bản '{ref_id}' trong danh mục văn bản dẫn chiếu",
                         loaded.place("basis", i),
                         suggest(ref_id, corpus.references),
@@ -300,7 +306,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         for i, item in enumerate(doc.recipients.implement):
             if item not in own:
                 errors.append(
-                    ReferenceNotFound(
+                    UnknownIdError(
                         f"'{item}' không phải tổ chức, đơn vị của {issuer.name} (hay '{ALL_UNITS}')",
                         loaded.place("recipients", "implement", i),
                         suggest(item, own),
@@ -308,7 +314,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
                 )
         if doc.drafted_by not in issuer.units:
             errors.append(
-                ReferenceNotFound(
+                UnknownIdError(
                     f"'{doc.drafted_by}' không phải đơn vị của {issuer.name}",
                     loaded.place("drafted_by"),
                     suggest(doc.drafted_by, issuer.units),

@@ -19,7 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .context import Block, DocumentContext
 from .docxfmt import TWIPS_PER_MM, Styles, text_width_mm
-from .errors import TemplateProblem
+from .errors import TemplateError
 from .text import Rich
 
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
@@ -39,7 +39,7 @@ def template_dir() -> Path:
 def template_path(name: str, folder: Path | None = None) -> Path:
     path = (folder or template_dir()) / name
     if not path.is_file():
-        raise TemplateProblem(f"không tìm thấy mẫu '{name}' trong {folder or template_dir()}")
+        raise TemplateError(f"không tìm thấy mẫu '{name}' trong {folder or template_dir()}")
     return path
 
 
@@ -87,18 +87,18 @@ class Rendered:
 
 
 def render(ctx: DocumentContext, template: Path) -> Rendered:
-    """Render `ctx` through `template`; template faults become TemplateProblem naming the template."""
+    """Render `ctx` through `template`; template faults become TemplateError naming the template."""
     tpl = DocxTemplate(str(template))
     values = template_values({**ctx.values, "national": NATIONAL})
     try:
         tpl.render(values, jinja_env=jinja_env(), autoescape=True)
     except jinja2.UndefinedError as exc:
-        raise TemplateProblem(f"mẫu {template.name}: biến không xác định: {exc.message}") from None
+        raise TemplateError(f"mẫu {template.name}: biến không xác định: {exc.message}") from None
     except SecurityError as exc:
-        raise TemplateProblem(f"mẫu {template.name}: thao tác không được phép trong sandbox: {exc}") from None
+        raise TemplateError(f"mẫu {template.name}: thao tác không được phép trong sandbox: {exc}") from None
     except jinja2.TemplateSyntaxError as exc:
         around = " ".join(getattr(exc, "docx_context", []) or [])
-        raise TemplateProblem(f"mẫu {template.name}: lỗi cú pháp: {exc.message}; quanh: {around.strip()[:200]}") from None
+        raise TemplateError(f"mẫu {template.name}: lỗi cú pháp: {exc.message}; quanh: {around.strip()[:200]}") from None
     doc = tpl.docx
     size_rules(doc)
     set_properties(doc, ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 
 from .dates import long_date, short_date
-from .errors import DataError, Place, TemplateProblem
+from .errors import DataError, Place, TemplateError, suggest
 
 # Characters a value inserted by {{ }} must not contribute to the emphasis markup: they are swapped
 # for private-use stand-ins before the markup is parsed, and swapped back inside each run.
@@ -138,9 +139,14 @@ def render_text(source: str, variables: Mapping[str, Any], place: Place | None =
     try:
         return _compile(source).render(variables)
     except jinja2.UndefinedError as exc:
-        raise DataError(f"biến không xác định trong văn bản: {exc.message}", place) from None
+        name = re.search(r"'([^']+)' is undefined", exc.message or "")
+        hint = suggest(name.group(1), variables) if name else None
+        shown = f"'{name.group(1)}'" if name else exc.message
+        raise DataError(
+            f"biến không xác định trong văn bản: {shown}; dùng được: {', '.join(sorted(variables))}", place, hint
+        ) from None
     except SecurityError as exc:
-        raise TemplateProblem(f"văn bản dùng thao tác không được phép trong sandbox: {exc}", place) from None
+        raise TemplateError(f"văn bản dùng thao tác không được phép trong sandbox: {exc}", place) from None
     except jinja2.TemplateSyntaxError as exc:
         raise DataError(f"lỗi cú pháp biến {{{{ }}}} trong văn bản: {exc.message}", place) from None
     except DataError as exc:
@@ -162,4 +168,3 @@ def paragraphs(source: str) -> list[str]:
 def one_line(source: str) -> str:
     """A text value that must be one line (a title): newlines become spaces."""
     return " ".join(source.split())
-

@@ -65,9 +65,7 @@ def write_atomic(target: Path, data: bytes, *, force: bool = False) -> str:
         if target.read_bytes() == data:
             return "unchanged"
         if not force:
-            raise OutputError(
-                "tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè"
-            )
+            raise OutputError("tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:

@@ -58,9 +58,7 @@ class Source:
         try:
             raw = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise DataError(
-                f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})", Place(path)
-            ) from None
+            raise DataError(f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})", Place(path)) from None
         except OSError as exc:
             raise DataError(f"không đọc được tệp: {exc.strerror}", Place(path)) from None
         try:
@@ -81,7 +79,9 @@ class Source:
             line, col = node.lc.line, node.lc.col
         for key in loc:
             if isinstance(node, CommentedMap) and key in node:
-                line, col = node.lc.value(key) if not isinstance(node[key], (CommentedMap, CommentedSeq)) else node.lc.key(key)
+                line, col = (
+                    node.lc.value(key) if not isinstance(node[key], (CommentedMap, CommentedSeq)) else node.lc.key(key)
+                )
                 node = node[key]
             elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
                 line, col = node.lc.item(key)
