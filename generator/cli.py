@@ -15,6 +15,7 @@ EPILOG = """\b
 Ví dụ / Examples:
   vbgen build data --out out
   vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
+  vbgen lint out/*.docx
   vbgen schema > vbgen.schema.json
 """
 
@@ -102,6 +103,54 @@ def context(file: Path) -> None:
     out = [{"file": str(j.loaded.source.path), "output": j.name, "template": j.template,
             "context": to_json(j.context.values)} for j in jobs]  # fmt: skip
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@main.command(
+    epilog="""\b
+Ví dụ:
+  vbgen lint out/*.docx
+  vbgen lint --format json van-ban-go-tay.docx
+  vbgen lint --rules
+"""
+)
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rules", "list_rules", is_flag=True, help="In danh sách quy tắc (id, mức, nguồn) rồi thoát.")
+def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
+    """Kiểm tra thể thức .docx theo Nghị định 30/2020/NĐ-CP (tệp do vbgen tạo hay gõ tay).
+
+    Each finding: `file: RULE-ID severity message (where)`. A rule that cannot be judged on a
+    file is reported as `not-evaluated`, never as passed. Exit codes: 0 no error · 1 errors · 2 usage.
+    """
+    from .lint import RULES, lint_file
+
+    if list_rules:
+        if fmt == "json":
+            rows = [{"id": r.id, "severity": r.severity, "source": r.source, "summary": r.summary} for r in RULES]
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            for r in RULES:
+                click.echo(f"{r.id:<10} {r.severity:<8} {r.summary}  [{r.source}]")
+        return
+    if not files:
+        raise click.UsageError("cần ít nhất một tệp .docx (hoặc --rules)")
+    results = [(path, lint_file(path)) for path in files]
+    failed = any(f.severity == "error" for _, findings in results for f in findings)
+    if fmt == "json":
+        out = [{"file": str(p), "findings": [f.to_json() for f in fs]} for p, fs in results]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for path, findings in results:
+            for f in findings:
+                where = f" ({f.where})" if f.where else ""
+                click.echo(f"{path}: {f.rule} {f.severity} {f.message}{where}")
+            counts = {k: sum(1 for f in findings if f.severity == k) for k in ("error", "warning", "not-evaluated")}
+            click.echo(
+                f"{path}: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
+                f"{counts['not-evaluated']} quy tắc không đánh giá được",
+                err=True,
+            )
+    raise SystemExit(1 if failed else 0)
 
 
 @main.command()

@@ -232,6 +232,22 @@ def _theme_fonts(document: DocxDocument) -> dict[str, str]:
     return out
 
 
+# -- widths --------------------------------------------------------------------------------------
+
+CELL_MARGIN_MM = 1.9  # Word's default left and right cell margin (108 twips)
+
+
+def container_width_mm(doc: DocxDocument, container: Any) -> float:
+    """Width available to a paragraph: a table cell's width less its margins, else the text width."""
+    tc = getattr(container, "_tc", None)
+    if tc is not None and tc.tcPr is not None:
+        tcw = tc.tcPr.find(qn("w:tcW"))
+        if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None) and tcw.get(qn("w:w")):
+            return int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
+    section = doc.sections[0]
+    return (section.page_width - section.left_margin - section.right_margin) / 36000
+
+
 # -- text widths ----------------------------------------------------------------------------------
 
 

@@ -13,12 +13,11 @@ import jinja2
 from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.table import _Cell
 from docxtpl import DocxTemplate, RichText
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .context import Block, DocumentContext
-from .docxfmt import TWIPS_PER_MM, Styles, text_width_mm
+from .docxfmt import TWIPS_PER_MM, Styles, container_width_mm, text_width_mm
 from .errors import TemplateError
 from .text import Rich
 
@@ -26,7 +25,6 @@ NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "�
 RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
 BOX_STYLES = {"VB Draft"}  # boxed paragraphs: the box hugs the text
 BOX_PADDING_MM = 3.0
-CELL_MARGIN_MM = 1.9  # Word's default left and right cell margin (108 twips)
 
 
 def template_dir() -> Path:
@@ -112,16 +110,6 @@ def _containers(doc: DocxDocument) -> list[Any]:
             for cell in row.cells:
                 out.append(cell)
     return out
-
-
-def container_width_mm(doc: DocxDocument, container: Any) -> float:
-    """Width available to a paragraph: a cell's width less its margins, else the text width."""
-    if isinstance(container, _Cell):
-        tcw = container._tc.tcPr.find(qn("w:tcW")) if container._tc.tcPr is not None else None
-        if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None):
-            return int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
-    section = doc.sections[0]
-    return (section.page_width - section.left_margin - section.right_margin) / 36000
 
 
 def size_rules(doc: DocxDocument) -> None:

@@ -22,6 +22,8 @@ def test_plan_converts_to_pdf_and_renders(plan_docx: Path, tmp_path: Path) -> No
     pages = page_count(pdf)
     assert 3 <= pages <= 6, pages  # the reference plan runs to about five pages
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True
+        )
         [png] = list(tmp_path.glob("p*.png"))
         assert png.stat().st_size > 10_000  # a page with text, not a blank image

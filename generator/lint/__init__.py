@@ -1,0 +1,53 @@
+"""`vbgen lint`: check any .docx against the checkable rules of Nghị định 30/2020/NĐ-CP."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from docx import Document
+
+from .anatomy import Anatomy, analyse
+from .rules import RULES, Finding, NotEvaluated, Rule
+
+__all__ = ["RULES", "Finding", "Rule", "lint_document", "lint_file"]
+
+
+def _app_pages(path: Path) -> int | None:
+    """The page count Word or LibreOffice recorded in docProps/app.xml, if any."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("docProps/app.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    m = re.search(r"<Pages>(\d+)</Pages>", xml)
+    return int(m.group(1)) if m else None
+
+
+def lint_document(anatomy: Anatomy, rules: list[Rule] | None = None) -> list[Finding]:
+    """Every finding of `rules` (default: all) on an analysed document, in rule order."""
+    findings: list[Finding] = []
+    for r in rules or RULES:
+        try:
+            for item in r.check(anatomy):
+                if isinstance(item, Finding):
+                    findings.append(item)
+                else:
+                    message, where = item
+                    findings.append(Finding(r.id, r.severity, message, where))
+        except NotEvaluated as exc:
+            findings.append(Finding(r.id, "not-evaluated", f"không đánh giá được: {exc}", None))
+    return findings
+
+
+def lint_file(path: Path | str) -> list[Finding]:
+    """Lint one .docx; a file that is not a readable .docx is one FILE-00 error."""
+    path = Path(path)
+    try:
+        doc = Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds on a broken package
+        return [Finding("FILE-00", "error", f"không mở được tệp .docx: {type(exc).__name__}: {exc}", None)]
+    anatomy = analyse(doc)
+    anatomy.pages = _app_pages(path)
+    return lint_document(anatomy)
