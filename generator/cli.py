@@ -108,6 +108,38 @@ def context(file: Path) -> None:
 @main.command(
     epilog="""\b
 Ví dụ:
+  vbgen check
+  vbgen check data --templates templates
+"""
+)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--templates",
+    "template_folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Thư mục mẫu cần kiểm tra (mặc định: mẫu kèm theo).",
+)
+def check(paths: tuple[Path, ...], template_folder: Path | None) -> None:
+    """Dựng thử mọi mẫu với mọi tệp dữ liệu (trong bộ nhớ) và báo lỗi mẫu.
+
+    Reports undefined variables, tags split across runs by Word, curly quotes inside tags, syntax
+    errors, tags left in the output, output that is not a valid .docx, and variables the template
+    uses that the context does not define. PATHS default to ./data. Exit: 0 · 1 problems · 2 usage.
+    """
+    from .check import check as run_check
+
+    if not paths and not Path("data").is_dir():
+        raise click.UsageError("không có thư mục ./data; chỉ ra PATHS")
+    problems = run_check(list(paths) or [Path("data")], template_folder)
+    for problem in problems:
+        click.echo(str(problem))
+    click.echo(f"{len(problems)} vấn đề.", err=True)
+    raise SystemExit(1 if problems else 0)
+
+
+@main.command(
+    epilog="""\b
+Ví dụ:
   vbgen lint out/*.docx
   vbgen lint --format json van-ban-go-tay.docx
   vbgen lint --rules

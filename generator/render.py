@@ -45,10 +45,12 @@ def template_path(name: str, folder: Path | None = None) -> Path:
 def jinja_env() -> jinja2.Environment:
     """The sandbox every template renders in: strict about undefined names, escaping every value."""
     from .dates import long_date, short_date
+    from .numbers import vn_number
 
     env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
+    env.filters["number"] = vn_number
     return env
 
 

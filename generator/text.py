@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from .dates import long_date, short_date
 from .errors import DataError, Place, TemplateError, suggest
+from .numbers import vn_number
 
 # Characters a value inserted by {{ }} must not contribute to the emphasis markup: they are swapped
 # for private-use stand-ins before the markup is parsed, and swapped back inside each run.
@@ -124,6 +125,7 @@ def environment() -> jinja2.Environment:
     env = _Env(undefined=jinja2.StrictUndefined, autoescape=False, finalize=_guard, keep_trailing_newline=False)
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
+    env.filters["number"] = vn_number
     return env
 
 

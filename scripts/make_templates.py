@@ -126,7 +126,7 @@ def make_styles(doc) -> None:
     para_style(doc, "VB Title", size=14, bold=True, align=c, before=18, keep_next=True)
     para_style(doc, "VB Trich Yeu", size=14, bold=True, align=c, keep_next=True)
     for name in ("VB Rule Short", "VB Rule Full"):
-        border(para_style(doc, name, size=2, align=c, before=0, after=0))
+        border(para_style(doc, name, size=4, align=c, before=3, after=0))
     para_style(doc, "VB Rule Space", size=14, after=6)
     para_style(doc, "VB Noi Nhan Head", size=12, bold=True, italic=True, align=left, before=6)
     para_style(doc, "VB Noi Nhan", size=11, align=left)
@@ -251,8 +251,6 @@ def body_block(doc) -> None:
     add(doc, "VB Heading 2", "{{r b.text }}")
     add(doc, "VB Body", "{%p elif b.kind == 'h3' %}")
     add(doc, "VB Heading 3", "{{r b.text }}")
-    add(doc, "VB Body", "{%p elif b.kind == 'table' %}")
-    add(doc, "VB Body", "{{p b.table }}")
     add(doc, "VB Body", "{%p else %}")
     add(doc, "VB Body", "{{r b.text }}")
     add(doc, "VB Body", "{%p endif %}")

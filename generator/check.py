@@ -1,0 +1,222 @@
+"""`vbgen check`: every template rendered with every data file, in memory and strictly."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx import Document
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import nodes
+from lxml import etree
+
+from .build import derive, template_for
+from .context import to_json
+from .errors import VbgenError
+from .load import load
+from .render import NATIONAL, jinja_env, render, template_dir
+
+TEMPLATES = ("kehoach.docx", "baocao.docx")
+TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+OPEN_RE = re.compile(r"\{\{|\{%|\{#")
+LEFTOVER_RE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+CURLY = "“”‘’"
+JINJA_GLOBALS = {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, with the data file and template it concerns."""
+
+    # syntax | split-tag | curly-quotes | unclosed-tag | undefined | leftover-tag | invalid-docx | schema | data
+    kind: str
+    template: str | None
+    message: str
+    data: str | None = None
+    where: str | None = None
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.data, self.template) if p]
+        head = " · ".join(parts)
+        where = f" ({self.where})" if self.where else ""
+        return f"{head}: [{self.kind}] {self.message}{where}" if head else f"[{self.kind}] {self.message}{where}"
+
+
+def _parts(path: Path) -> Iterator[tuple[str, bytes]]:
+    """The XML parts of a .docx that docxtpl renders: the body, headers and footers."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if re.match(r"word/(document|header\d*|footer\d*)\.xml$", name):
+                yield name, z.read(name)
+
+
+def static_problems(template: Path) -> list[Problem]:
+    """Tags split across runs, curly quotes and unclosed tags, by paragraph, in the template XML."""
+    problems: list[Problem] = []
+    for part, xml in _parts(template):
+        root = etree.fromstring(xml)
+        for n, p in enumerate(root.iter(qn("w:p")), start=1):
+            pieces: list[tuple[int, str]] = []
+            for r_index, r in enumerate(p.iter(qn("w:r"))):
+                for t in r.iter(qn("w:t")):
+                    pieces.append((r_index, t.text or ""))
+            text = "".join(s for _, s in pieces)
+            if not OPEN_RE.search(text) and "}}" not in text and "%}" not in text:
+                continue
+            owner: list[int] = [r for r, s in pieces for _ in s]
+            where = f"{part}, đoạn {n}: “{text.strip()[:60]}”"
+            covered = set()
+            for m in TAG_RE.finditer(text):
+                covered.update(range(m.start(), m.end()))
+                runs = set(owner[m.start() : m.end()])
+                if len(runs) > 1:
+                    problems.append(Problem(
+                        "split-tag", template.name,
+                        f"thẻ {m.group(0)!r} bị Word tách qua {len(runs)} đoạn chữ (run); gõ lại thẻ liền một lần",
+                        where=where,
+                    ))  # fmt: skip
+                if any(c in m.group(0) for c in CURLY):
+                    problems.append(Problem(
+                        "curly-quotes", template.name,
+                        f"thẻ {m.group(0)!r} có dấu nháy cong của Word; dùng nháy thẳng ' hoặc \"", where=where,
+                    ))  # fmt: skip
+            for m in OPEN_RE.finditer(text):
+                if m.start() not in covered:
+                    problems.append(
+                        Problem("unclosed-tag", template.name, f"thẻ mở {m.group(0)!r} không đóng", where=where)
+                    )
+    return problems
+
+
+def _patched_sources(template: Path) -> list[tuple[str, str]]:
+    """The Jinja source docxtpl compiles for each part (after its own tag clean-up)."""
+    tpl = DocxTemplate(str(template))
+    tpl.init_docx()
+    out = [("word/document.xml", tpl.patch_xml(tpl.get_xml()))]
+    for rel in tpl.docx._part.rels.values():
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            out.append((rel.target_part.partname.lstrip("/"), tpl.patch_xml(tpl.get_part_xml(rel.target_part))))
+    return out
+
+
+def syntax_problems(template: Path) -> list[Problem]:
+    problems = []
+    for part, source in _patched_sources(template):
+        try:
+            jinja_env().parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            lines = source.splitlines()
+            around = " ".join(re.sub(r"<[^>]+>", "", ln) for ln in lines[max(exc.lineno - 2, 0) : exc.lineno + 1])
+            problems.append(Problem(
+                "syntax", template.name, f"lỗi cú pháp: {exc.message}", where=f"{part}; quanh: “{around.strip()[:120]}”"
+            ))  # fmt: skip
+    return problems
+
+
+def used_paths(template: Path) -> set[str]:
+    """Dotted paths the template reads: `header.number_line`, `body[].kind` (loop items as [])."""
+    paths: set[str] = set()
+    for _part, source in _patched_sources(template):
+        try:
+            ast = jinja_env().parse(source)
+        except jinja2.TemplateSyntaxError:
+            continue
+        loops: dict[str, str] = {}
+        for loop in ast.find_all(nodes.For):
+            if isinstance(loop.target, nodes.Name):
+                base = _path(loop.iter, loops)
+                if base:
+                    loops[loop.target.name] = base + "[]"
+        for node in ast.find_all((nodes.Getattr, nodes.Name)):
+            path = _path(node, loops)
+            if path:
+                paths.add(path)
+    return {p for p in paths if p.split(".")[0].split("[")[0] not in JINJA_GLOBALS}
+
+
+def _path(node: Any, loops: dict[str, str]) -> str | None:
+    if isinstance(node, nodes.Name):
+        return loops.get(node.name, node.name)
+    if isinstance(node, nodes.Getattr):
+        base = _path(node.node, loops)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        base = _path(node.node, loops)
+        return f"{base}.{node.arg.value}" if base else None
+    return None
+
+
+def context_paths(value: Any, prefix: str = "") -> Iterator[str]:
+    """Every dotted path a JSON-able context defines."""
+    if prefix:
+        yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from context_paths(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(value, list):
+        for item in value:
+            yield from context_paths(item, f"{prefix}[]")
+
+
+def leftover_tags(data: bytes) -> list[str]:
+    """Template tags still present in a rendered document's text."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if re.match(r"word/(document|header\d*|footer\d*)\.xml$", name):
+                text = "".join(etree.fromstring(z.read(name)).itertext())
+                for m in LEFTOVER_RE.finditer(text):
+                    found.append(f"{name}: “…{text[max(m.start() - 25, 0) : m.end() + 25]}…”")
+    return found
+
+
+def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> list[Problem]:
+    """Every problem found rendering the templates with the data at `paths`."""
+    folder = template_folder or template_dir()
+    templates = {name: folder / name for name in TEMPLATES if (folder / name).is_file()}
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    for name, path in templates.items():
+        found = static_problems(path) + syntax_problems(path)
+        problems += found
+        if any(p.kind == "syntax" for p in found):
+            broken.add(name)
+    try:
+        jobs = derive(load(paths))
+    except VbgenError as exc:
+        return [*problems, *(Problem("data", None, line) for line in str(exc).splitlines())]
+    defined: dict[str, set[str]] = {}
+    for job in jobs:
+        name = template_for(job.loaded.document.type)
+        if name not in templates or name in broken:
+            continue
+        data_file = str(job.loaded.source.path)
+        values = to_json({**job.context.values, "national": NATIONAL})
+        defined.setdefault(name, set()).update(context_paths(values))
+        try:
+            data = render(job.context, templates[name]).to_bytes()
+        except VbgenError as exc:
+            problems.append(Problem("undefined", name, exc.message, data=data_file))
+            continue
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                bad = z.testzip()
+            if bad:
+                raise ValueError(f"phần {bad} hỏng")
+            Document(io.BytesIO(data))
+        except Exception as exc:  # anything that stops Word opening it
+            problems.append(Problem("invalid-docx", name, f"kết quả không phải .docx hợp lệ: {exc}", data=data_file))
+            continue
+        for where in leftover_tags(data):
+            problems.append(Problem("leftover-tag", name, "thẻ mẫu còn lại trong văn bản", data=data_file, where=where))
+    for name, paths_defined in defined.items():
+        for path in sorted(used_paths(templates[name]) - paths_defined):
+            problems.append(Problem("schema", name, f"mẫu dùng biến '{path}' mà ngữ cảnh không có (xem vbgen context)"))
+    return problems
