@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import DocumentContext, build_context
+from .derive import register_documents, subplans
 from .errors import OutputError, VbgenError
 from .load import Corpus, LoadedDocument, load
 from .render import render, template_path
@@ -62,13 +63,26 @@ def template_for(doc_type: str) -> str:
     return "baocao.docx" if doc_type == "BC" else "kehoach.docx"
 
 
-def derive(corpus: Corpus) -> list[Job]:
+def documents(corpus: Corpus, warnings: list[str]) -> Iterator[LoadedDocument]:
+    """The main documents asked for, each followed by the sub-plans it calls for."""
+    register_documents(corpus)
+    for main in corpus.documents:
+        yield main
+        yield from subplans(corpus, main, warnings)
+
+
+def derive(corpus: Corpus, warnings: list[str] | None = None) -> list[Job]:
     """Every document the data describes, with its context; data errors surface here, before
     anything is written."""
     jobs: list[Job] = []
     names: dict[str, Job] = {}
-    for loaded in corpus.documents:
+    warnings = corpus.warnings if warnings is None else warnings
+    unverified: dict[str, int] = {}
+    for loaded in documents(corpus, warnings):
         ctx = build_context(corpus, loaded)
+        warnings.extend(w for w in ctx.warnings if w not in warnings)
+        for ref_id in ctx.unverified:
+            unverified[ref_id] = unverified.get(ref_id, 0) + 1
         name = output_name(loaded.document, ctx.issuer, ctx.title)
         job = Job(loaded, template_for(loaded.document.type), ctx, name)
         if name in names:
@@ -77,18 +91,33 @@ def derive(corpus: Corpus) -> list[Job]:
             )
         names[name] = job
         jobs.append(job)
+    for ref_id, count in sorted(unverified.items()):
+        note = corpus.references[ref_id].note
+        where = corpus.places.get(("references", ref_id))
+        warnings.append(
+            f"{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)" + (f": {note}" if note else "")
+        )
     return jobs
+
+
+def _render_write(context: DocumentContext, template: Path, target: Path, force: bool) -> tuple[str, VbgenError | None]:
+    """Render one document and write it; runs in a worker process under --jobs."""
+    try:
+        data = reproducible(render(context, template).to_bytes())
+        return write_atomic(target, data, force=force), None
+    except VbgenError as exc:
+        return "failed", exc
 
 
 def produce(job: Job, out: Path, *, force: bool = False, template_folder: Path | None = None) -> Outcome:
     """Render and write one job; a failure is returned, not raised, so the batch goes on."""
     try:
         target = safe_target(out, job.name)
-        data = reproducible(render(job.context, template_path(job.template, template_folder)).to_bytes())
-        status = write_atomic(target, data, force=force)
-        return Outcome(job, target, status)
+        template = template_path(job.template, template_folder)
     except VbgenError as exc:
         return Outcome(job, None, "failed", exc)
+    status, error = _render_write(job.context, template, target, force)
+    return Outcome(job, target if error is None else None, status, error)
 
 
 def build(
@@ -96,27 +125,59 @@ def build(
     out: Path | str,
     *,
     force: bool = False,
+    jobs: int = 1,
     template_folder: Path | None = None,
+    on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BuildResult:
-    """Build every document under `paths` into `out`.
+    """Build every document under `paths` into `out`, with `jobs` worker processes.
 
     Bad data raises a DataError before any file is written; a document that fails to render or
-    write is recorded in the result and the others still go on.
+    write is recorded in the result and the others still go on. `on_start` is told how many
+    documents there are, `on_outcome` each outcome as it comes (in document order).
     """
     corpus = load(paths)
-    jobs = derive(corpus)
+    planned = derive(corpus)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(out)
+    if on_start:
+        on_start(len(planned))
     result = BuildResult(warnings=list(corpus.warnings))
-    for outcome in _run(jobs, out, force, template_folder):
+    runner = _run_parallel if jobs > 1 and len(planned) > 1 else _run
+    for outcome in runner(planned, out, force, template_folder, jobs):
         result.outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)
     return result
 
 
-def _run(jobs: list[Job], out: Path, force: bool, template_folder: Path | None) -> Iterator[Outcome]:
+def _run(jobs: list[Job], out: Path, force: bool, template_folder: Path | None, _workers: int) -> Iterator[Outcome]:
     for job in jobs:
         yield produce(job, out, force=force, template_folder=template_folder)
+
+
+def _run_parallel(
+    jobs: list[Job], out: Path, force: bool, template_folder: Path | None, workers: int
+) -> Iterator[Outcome]:
+    """Render in worker processes; outcomes come back in document order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    ready: list[tuple[Job, Path, Path] | Outcome] = []
+    for job in jobs:
+        try:
+            ready.append((job, template_path(job.template, template_folder), safe_target(out, job.name)))
+        except VbgenError as exc:
+            ready.append(Outcome(job, None, "failed", exc))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [
+            item if isinstance(item, Outcome) else pool.submit(_render_write, item[0].context, item[1], item[2], force)
+            for item in ready
+        ]
+        for item, future in zip(ready, futures, strict=True):
+            if isinstance(future, Outcome):
+                yield future
+                continue
+            assert not isinstance(item, Outcome)
+            status, error = future.result()
+            yield Outcome(item[0], item[2] if error is None else None, status, error)

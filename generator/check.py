@@ -165,6 +165,16 @@ def context_paths(value: Any, prefix: str = "") -> Iterator[str]:
             yield from context_paths(item, f"{prefix}[]")
 
 
+def static_paths() -> set[str]:
+    """Paths every context may define, whether or not the current data uses them (a table block)."""
+    from .context import Block
+    from .tables import TableData
+    from .text import Rich
+
+    sample = Block("table", Rich.plain("x"), "I", TableData("t", ["h"], [["c"]], [1.0], ["left"]))
+    return set(context_paths({"body": [to_json(sample)]}))
+
+
 def leftover_tags(data: bytes) -> list[str]:
     """Template tags still present in a rendered document's text."""
     found = []
@@ -192,7 +202,7 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
         jobs = derive(load(paths))
     except VbgenError as exc:
         return [*problems, *(Problem("data", None, line) for line in str(exc).splitlines())]
-    defined: dict[str, set[str]] = {}
+    defined: dict[str, set[str]] = {name: static_paths() for name in templates}
     for job in jobs:
         name = template_for(job.loaded.document.type)
         if name not in templates or name in broken:
@@ -217,6 +227,8 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
         for where in leftover_tags(data):
             problems.append(Problem("leftover-tag", name, "thẻ mẫu còn lại trong văn bản", data=data_file, where=where))
     for name, paths_defined in defined.items():
+        if name in broken or len(paths_defined) == len(static_paths()):
+            continue  # no data used this template: nothing to compare with
         for path in sorted(used_paths(templates[name]) - paths_defined):
             problems.append(Problem("schema", name, f"mẫu dùng biến '{path}' mà ngữ cảnh không có (xem vbgen context)"))
     return problems

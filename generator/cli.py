@@ -49,12 +49,15 @@ Ví dụ:
 )
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
 @click.option(
+    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Số tiến trình dựng song song."
+)
+@click.option(
     "--templates",
     "template_folder",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx).",
 )
-def build(paths: tuple[Path, ...], out: Path, force: bool, template_folder: Path | None) -> None:
+def build(paths: tuple[Path, ...], out: Path, force: bool, jobs: int, template_folder: Path | None) -> None:
     """Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
 
     Exit codes: 0 ok · 1 some documents failed (the others are written) · 2 bad input.
@@ -62,19 +65,39 @@ def build(paths: tuple[Path, ...], out: Path, force: bool, template_folder: Path
     from .build import build as run_build
     from .errors import VbgenError
 
+    bar = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty() and total > 1:  # a progress bar only for a person at a terminal
+            bar = click.progressbar(length=total, label="Đang dựng", file=sys.stderr)
+            bar.__enter__()
+
     def report(outcome) -> None:
         if outcome.path is not None:
             click.echo(str(outcome.path))
-        else:
-            click.echo(f"lỗi: {outcome.job.label}: {outcome.error}", err=True)
+        if bar is not None:
+            bar.update(1)
 
     try:
-        result = run_build(paths, out, force=force, template_folder=template_folder, on_outcome=report)
+        result = run_build(
+            paths, out, force=force, jobs=jobs, template_folder=template_folder, on_start=start, on_outcome=report
+        )
     except VbgenError as exc:
         _fail(exc)
         return
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     for warning in result.warnings:
         click.echo(f"cảnh báo: {warning}", err=True)
+    by_file: dict[str, list[str]] = {}
+    for o in result.failed:
+        by_file.setdefault(str(o.job.loaded.source.path), []).append(f"{o.job.name}: {o.error}")
+    for file, errors in by_file.items():
+        click.echo(f"lỗi ở {file} ({len(errors)} văn bản):", err=True)
+        for line in errors:
+            click.echo(f"  {line}", err=True)
     written = sum(1 for o in result.outcomes if o.status == "written")
     unchanged = sum(1 for o in result.outcomes if o.status == "unchanged")
     click.echo(f"{written} văn bản đã ghi, {unchanged} không đổi, {len(result.failed)} lỗi.", err=True)

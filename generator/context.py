@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import citations
 from .dates import date_line, short_date
 from .errors import DataError, Place, suggest
 from .load import Corpus, LoadedDocument
-from .model import Body, Bullet, Document, Node, Target
+from .model import Body, Bullet, Document, Node, TableSpec, Target
 from .numbering import number_line, point_letter, roman, type_name
 from .recipients import HEADING, recipient_lines
 from .signature import authority_lines
-from .text import Rich, one_line, paragraphs, rich
+from .tables import TableData, build_table
+from .text import Rich, one_line, paragraphs, render_text, rich
 
 END_MARK = "./."  # the body of a document ends with "./."
 DRAFT_MARK = "DỰ THẢO"
@@ -23,14 +25,18 @@ MAX_LEVEL = 3  # I. → 1. → a); deeper content is written as "-" bullets
 
 @dataclass
 class Block:
-    """One body paragraph: its kind (the template's paragraph style) and its text."""
+    """One body block: its kind (the template's paragraph style, or a table) and its text."""
 
-    kind: str  # h1 | h2 | h3 | p
+    kind: str  # h1 | h2 | h3 | p | caption | table
     text: Rich
     id: str | None = None  # the numbering path, "II.1.a", for reports that mirror the plan
+    table: TableData | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "id": self.id, **self.text.to_json()}
+        out = {"kind": self.kind, "id": self.id, **self.text.to_json()}
+        if self.table is not None:
+            out["table"] = self.table.to_json()
+        return out
 
 
 @dataclass
@@ -41,6 +47,8 @@ class DocumentContext:
     issuer: Body
     values: dict[str, Any]
     blocks: list[Block] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unverified: set[str] = field(default_factory=set)  # ids of cited references not yet checked
 
     @property
     def title(self) -> str:
@@ -82,14 +90,31 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
     def body(body_id: str) -> dict[str, str]:
         return _body_facts(corpus.body(body_id, None))
 
-    return {
+    issuer = corpus.bodies[doc.issuer]
+
+    def unit(unit_id: str) -> str:
+        """A unit's name; the drafting unit's when the agency has no such unit."""
+        chosen = issuer.units.get(unit_id) or issuer.units.get(doc.drafted_by)
+        return chosen.name if chosen else issuer.name
+
+    def subplan_list() -> str:
+        names = [corpus.kinds[c if isinstance(c, str) else c.kind].name for c in doc.subplans]
+        return "; ".join(names)
+
+    main = loaded.parent or loaded
+    variables: dict[str, Any] = {
         "year": doc.plan_year,
-        "issuer": _body_facts(corpus.bodies[doc.issuer]),
+        "issuer": _body_facts(issuer),
         "cite": cite,
         "cite_short": cite_short,
         "deadline": deadline,
         "body": body,
+        "unit": unit,
+        "subplan_list": subplan_list,
     }
+    if main.document.id in corpus.references:
+        variables["plan"] = {"cite": cite(main.doc_id), "cite_short": cite_short(main.doc_id)}
+    return variables
 
 
 class _BodyWriter:
@@ -99,6 +124,7 @@ class _BodyWriter:
         self.variables = variables
         self.loaded = loaded
         self.blocks: list[Block] = []
+        self.warnings: list[str] = []
 
     def text(self, source: str, *loc: str | int) -> Rich:
         return rich(source, self.variables, self.loaded.place(*loc))
@@ -133,6 +159,25 @@ class _BodyWriter:
         children += [(t, (*loc, "targets", i)) for i, t in enumerate(node.targets)]
         for n, (child, child_loc) in enumerate(children, start=1):
             self.child(child, level + 1, n, node_id, child_loc)
+        if node.table is not None:
+            self.table(node.table, (*loc, "table"))
+
+    def table(self, spec: TableSpec, loc: tuple[str | int, ...]) -> None:
+        place = self.loaded.place(*loc)
+        base_dir = Path(str(place.file)).parent if place.file else Path(".")
+
+        def render(text: str) -> str:
+            return one_line(render_text(text, self.variables, place))
+
+        data = build_table(spec, base_dir, place, render)
+        if data is None:
+            self.warnings.append(
+                f"{place}: {self.loaded.doc_id}: bảng '{spec.title or ''}' chưa có dòng nào; bảng được bỏ qua"
+            )
+            return
+        if data.title:
+            self.add("caption", Rich.plain(render(data.title)))
+        self.blocks.append(Block("table", Rich.plain(""), None, data))
 
     def bullet(self, bullet: Bullet | str, loc: tuple[str | int, ...]) -> None:
         if isinstance(bullet, str):
@@ -218,7 +263,7 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
             writer.add("p", text)
     if not writer.blocks:
         raise DataError("văn bản không có nội dung (opening, sections, closing)", loaded.place())
-    last = writer.blocks[-1]
+    last = next(b for b in reversed(writer.blocks) if b.kind != "table")
     if not str(last.text).rstrip().endswith(END_MARK):
         last.text = last.text.ending(END_MARK)
 
@@ -259,7 +304,8 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
             "issuer": doc.issuer,
         },
     }
-    return DocumentContext(doc, issuer, values, writer.blocks)
+    unverified = {r for r in doc.basis if not corpus.references[r].verified}
+    return DocumentContext(doc, issuer, values, writer.blocks, list(writer.warnings), unverified)
 
 
 def to_json(value: Any) -> Any:

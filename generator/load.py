@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,16 +12,20 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
-from .model import Body, Document, Reference
+from .model import Body, Document, Kind, Reference, SubplanFile
 from .yamlsource import Source
 
 ROOT_MARKER = "directory.yaml"
 ALL_UNITS = "all-units"  # the recipient id that means every unit of the issuer
-SECTIONS: dict[str, type[BaseModel] | None] = {
+CATALOGUE = Path(__file__).resolve().parent / "catalogue"
+SECTIONS: dict[str, type[BaseModel]] = {
     "bodies": Body,
     "references": Reference,
+    "kinds": Kind,
     "plan": Document,
+    "subplan": SubplanFile,
 }
+FACTS = ("bodies", "references", "kinds")  # id-keyed sections, shared by every document
 
 _MESSAGES = {
     "missing": "thiếu trường bắt buộc",
@@ -120,9 +125,38 @@ def validation_errors(
 
 @dataclass
 class LoadedDocument:
-    """A document and the file it came from, so later errors can point into it."""
+    """A document and the file it came from, so later errors can point into it.
+
+    A derived document (a sub-plan) takes its parts from several files: `origins` maps a top-level
+    field, or ("sections", i), to the file and path it came from.
+    """
 
     document: Document
+    source: Source
+    base: tuple[str | int, ...]
+    parent: LoadedDocument | None = None  # the main plan of a sub-plan
+    kind: str | None = None  # the catalogue kind of a sub-plan
+    origins: dict[tuple[str | int, ...], tuple[Source, tuple[str | int, ...]]] = field(default_factory=dict)
+
+    def place(self, *loc: str | int) -> Place:
+        for size in (3, 2, 1):
+            key = tuple(loc[:size])
+            if len(loc) >= size and key in self.origins:
+                source, base = self.origins[key]
+                return source.place((*base, *loc[size:]))
+        return self.source.place((*self.base, *loc))
+
+    @property
+    def doc_id(self) -> str:
+        assert self.document.id is not None
+        return self.document.id
+
+
+@dataclass
+class LoadedSubplan:
+    """A per-agency sub-plan file and where it is."""
+
+    subplan: SubplanFile
     source: Source
     base: tuple[str | int, ...]
 
@@ -137,8 +171,13 @@ class Corpus:
     roots: list[Path]
     bodies: dict[str, Body] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
-    documents: list[LoadedDocument] = field(default_factory=list)
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    documents: list[LoadedDocument] = field(default_factory=list)  # the main documents asked for
+    all_documents: dict[str, LoadedDocument] = field(default_factory=dict)  # every main document, by id
+    subplans: dict[tuple[str, str], LoadedSubplan] = field(default_factory=dict)  # (plan id, kind) → file
     places: dict[tuple[str, str], Place] = field(default_factory=dict)
+    sources: dict[tuple[str, str], tuple[Source, tuple[str, ...]]] = field(default_factory=dict)
+    catalogue_ids: set[tuple[str, str]] = field(default_factory=set)  # data may redefine these
     warnings: list[str] = field(default_factory=list)
 
     def body(self, body_id: str, place: Place | None) -> Body:
@@ -186,6 +225,9 @@ def load(paths: Iterable[Path | str]) -> Corpus:
             raise DataError("không tìm thấy tệp hoặc thư mục", Place(p))
     roots = sorted({find_root(p) for p in targets})
     corpus = Corpus(roots=roots)
+    for file in yaml_files(CATALOGUE):
+        _load_file(corpus, file, root=CATALOGUE, errors=errors, catalogue=True)
+    corpus.catalogue_ids = set(corpus.places)
     wanted = {f.resolve() for p in targets for f in yaml_files(p)}
     seen: set[Path] = set()
     for root in roots:
@@ -194,9 +236,13 @@ def load(paths: Iterable[Path | str]) -> Corpus:
                 continue
             seen.add(file.resolve())
             try:
-                _load_file(corpus, file, documents=file.resolve() in wanted, errors=errors)
+                _load_file(corpus, file, root=root, errors=errors)
             except VbgenError as exc:
                 errors.append(exc)
+    wanted_ids = {d.doc_id for d in corpus.all_documents.values() if d.source.path.resolve() in wanted}
+    # A sub-plan file asked for brings its main plan along (the sub-plan is derived from it).
+    wanted_ids |= {plan for (plan, _k), sp in corpus.subplans.items() if sp.source.path.resolve() in wanted}
+    corpus.documents = [d for d in corpus.all_documents.values() if d.doc_id in wanted_ids]
     if not errors:
         errors.extend(_cross_check(corpus))
     if errors:
@@ -204,8 +250,14 @@ def load(paths: Iterable[Path | str]) -> Corpus:
     return corpus
 
 
-def _load_file(corpus: Corpus, file: Path, *, documents: bool, errors: list[VbgenError]) -> None:
-    source = Source.load(file)
+@functools.lru_cache(maxsize=16)
+def _catalogue_source(file: Path, mtime_ns: int) -> Source:
+    """The shipped catalogue is parsed once per process (it does not change under us)."""
+    return Source.load(file)
+
+
+def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenError], catalogue: bool = False) -> None:
+    source = _catalogue_source(file, file.stat().st_mtime_ns) if catalogue else Source.load(file)
     tree = source.tree
     if tree is None:
         return
@@ -221,38 +273,64 @@ def _load_file(corpus: Corpus, file: Path, *, documents: bool, errors: list[Vbge
                 suggest(key, SECTIONS),
             )
         if key == "plan":
-            if documents:
-                _load_document(corpus, source, (key,), value, errors)
+            _load_document(corpus, source, (key,), value, errors, root)
+            continue
+        if key == "subplan":
+            _load_subplan(corpus, source, value, errors)
             continue
         model = SECTIONS[key]
-        assert model is not None
         if not isinstance(value, dict):
             errors.append(DataError("cần một bảng id: nội dung", source.place((key,))))
             continue
-        store = corpus.bodies if key == "bodies" else corpus.references
+        store: dict[str, Any] = getattr(corpus, key)
         for item_id, item in value.items():
             place = source.place((key, item_id))
-            if item_id in store:
+            if item_id in store and (key, item_id) not in corpus.catalogue_ids:
                 first = corpus.places[(key, item_id)]
                 errors.append(DataError(f"id '{item_id}' đã được định nghĩa ở {first}", place))
                 continue
+            corpus.catalogue_ids.discard((key, item_id))  # a data folder's own definition wins
             try:
-                store[item_id] = model.model_validate(item)  # type: ignore[assignment]
+                store[item_id] = model.model_validate(item)
             except ValidationError as exc:
                 errors.extend(validation_errors(exc, source, (key, item_id), model))
                 continue
             corpus.places[(key, item_id)] = place
+            corpus.sources[(key, item_id)] = (source, (key, item_id))
 
 
 def _load_document(
-    corpus: Corpus, source: Source, base: tuple[str | int, ...], value: Any, errors: list[VbgenError]
+    corpus: Corpus, source: Source, base: tuple[str | int, ...], value: Any, errors: list[VbgenError], root: Path
 ) -> None:
     try:
         doc = Document.model_validate(value)
     except ValidationError as exc:
         errors.extend(validation_errors(exc, source, base, Document))
         return
-    corpus.documents.append(LoadedDocument(doc, source, base))
+    if doc.id is None:
+        rel = source.path.resolve().relative_to(root.resolve()).with_suffix("")
+        doc.id = rel.as_posix().lower()
+    if doc.id in corpus.all_documents:
+        other = corpus.all_documents[doc.id].source.path
+        errors.append(DataError(f"hai văn bản cùng id '{doc.id}' (cả {other})", source.place((*base, "id"))))
+        return
+    corpus.all_documents[doc.id] = LoadedDocument(doc, source, base)
+
+
+def _load_subplan(corpus: Corpus, source: Source, value: Any, errors: list[VbgenError]) -> None:
+    try:
+        sub = SubplanFile.model_validate(value)
+    except ValidationError as exc:
+        errors.extend(validation_errors(exc, source, ("subplan",), SubplanFile))
+        return
+    key = (sub.plan, sub.kind)
+    if key in corpus.subplans:
+        other = corpus.subplans[key].source.path
+        errors.append(
+            DataError(f"đã có tệp kế hoạch con '{sub.kind}' của '{sub.plan}' ({other})", source.place(("subplan",)))
+        )
+        return
+    corpus.subplans[key] = LoadedSubplan(sub, source, ("subplan",))
 
 
 def _cross_check(corpus: Corpus) -> list[VbgenError]:
@@ -284,7 +362,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
     for ref_id, ref in corpus.references.items():
         for issuer in ref.issuers:
             need_body(issuer, corpus.places[("references", ref_id)])
-    for loaded in corpus.documents:
+    for loaded in corpus.all_documents.values():
         doc = loaded.document
         if doc.issuer not in corpus.bodies:
             need_body(doc.issuer, loaded.place("issuer"))
@@ -323,4 +401,31 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         for i, deadline in enumerate(doc.deadlines):
             need_body(deadline.to, loaded.place("deadlines", i, "to"))
             need_body(deadline.via, loaded.place("deadlines", i, "via"))
+        for i, call in enumerate(doc.subplans):
+            kind = call if isinstance(call, str) else call.kind
+            if kind not in corpus.kinds:
+                errors.append(
+                    UnknownIdError(
+                        f"không có loại kế hoạch con '{kind}' trong danh mục",
+                        loaded.place("subplans", i),
+                        suggest(kind, corpus.kinds),
+                    )
+                )
+    for (plan_id, kind), sp in corpus.subplans.items():
+        if plan_id not in corpus.all_documents:
+            errors.append(
+                UnknownIdError(
+                    f"không có kế hoạch '{plan_id}'", sp.place("plan"), suggest(plan_id, corpus.all_documents)
+                )
+            )
+            continue
+        calls = {c if isinstance(c, str) else c.kind for c in corpus.all_documents[plan_id].document.subplans}
+        if kind not in calls:
+            errors.append(
+                DataError(
+                    f"kế hoạch '{plan_id}' không gọi kế hoạch con '{kind}'; thêm '{kind}' vào 'subplans' của nó",
+                    sp.place("kind"),
+                    suggest(kind, calls),
+                )
+            )
     return errors

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+DocId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_./#-]*$", max_length=200)]  # may hold "/", "#"
 Text = Annotated[str, StringConstraints(min_length=1)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$")]
 
@@ -86,7 +87,11 @@ class Body(Strict):
     all_units: Text | None = None  # Nơi nhận line naming every unit at once
     marks: dict[Literal["report", "inform", "implement"], str] | None = None  # Nơi nhận suffixes
     succeeded: Succession | None = None
+    # Bodies by role for the agencies below this one (looked up along the parent chain): whom a
+    # sub-plan of a kind reports to, e.g. {inspection: thanh-tra-tinh-tay-ninh}.
+    authorities: dict[Id, Id] = Field(default_factory=dict)
     verified: bool = True
+    note: str | None = None
 
 
 # --- legal references --------------------------------------------------------------------------
@@ -132,6 +137,37 @@ class Target(Strict):
     unit: str | None = None  # "%", "mô hình"
 
 
+class Column(Strict):
+    """A table column: its heading, the key rows use for it, its share of the width."""
+
+    key: Id
+    title: Text
+    width: float = Field(default=1.0, gt=0)  # relative to the other columns
+    number: bool = False  # a figure: right-aligned, printed 1.234.567
+    source: Text | None = None  # the spreadsheet heading it is read from; default: title
+
+
+Cell = str | int | float | None
+
+
+class TableSpec(Strict):
+    """A table of a document: rows inline, or read from a .csv/.xlsx file."""
+
+    title: Text | None = None  # a line above the table
+    columns: list[Column] | None = None  # default: the kind's columns
+    rows: list[dict[str, Cell]] | None = None
+    file: Text | None = None  # relative to the data file: danh-sach.xlsx, khoa-hoc.csv
+    sheet: Text | None = None  # .xlsx sheet; default: the first
+    add_rows: list[dict[str, Cell]] = Field(default_factory=list)  # appended to the kind's rows
+    numbered: bool = True  # an "STT" column first
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TableSpec:
+        if self.rows is not None and self.file is not None:
+            raise ValueError("bảng có cả 'rows' và 'file': chọn một")
+        return self
+
+
 class Bullet(Strict):
     """A "-" line, with optional "+" lines under it."""
 
@@ -149,11 +185,12 @@ class Node(Strict):
     bullets: list[TextOr(Bullet)] = Field(default_factory=list)
     items: list[TextOr(Node)] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
+    table: TableSpec | None = None  # printed after the node's other content
 
     @model_validator(mode="after")
     def _has_content(self) -> Node:
-        if not (self.title or self.text or self.paragraphs or self.bullets or self.items or self.targets):
-            raise ValueError("phần này trống: cần title, text, paragraphs, bullets, items hoặc targets")
+        if not (self.title or self.text or self.paragraphs or self.bullets or self.items or self.targets or self.table):
+            raise ValueError("phần này trống: cần title, text, paragraphs, bullets, items, targets hoặc table")
         return self
 
 
@@ -205,9 +242,18 @@ DocType = Literal[
 ]  # fmt: skip
 
 
+class SubplanCall(Strict):
+    """A sub-plan the main plan calls for: a catalogue kind, with what is already known of it."""
+
+    kind: Id
+    number: int | None = Field(default=None, ge=1)
+    date: dt.date | None = None
+
+
 class Document(Strict):
     """A document with a type name (Kế hoạch, Báo cáo …) as its data file states it."""
 
+    id: DocId | None = None  # how sub-plans and reports name it; default: its file's path in the data root
     type: DocType = "KH"
     number: int | None = Field(default=None, ge=1)
     date: dt.date | None = None
@@ -215,7 +261,7 @@ class Document(Strict):
     issuer: Id
     title: Text  # trích yếu; may use {{ year }}
     short_name: Text | None = None  # a few words for the file name: "dân vận chính quyền"
-    basis: list[Id] = Field(default_factory=list)  # căn cứ lines, by reference id
+    basis: list[DocId] = Field(default_factory=list)  # căn cứ lines, by reference or document id
     opening: list[Text] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     closing: Text | None = None
@@ -224,6 +270,7 @@ class Document(Strict):
     recipients: Recipients = Field(default_factory=Recipients)
     drafted_by: Id  # the unit that drafts it: "- Lưu: VT, VP."
     typist: Typist | None = None
+    subplans: list[TextOr(SubplanCall)] = Field(default_factory=list)  # kind ids, or {kind, number, date}
 
     @field_validator("opening", mode="before")
     @classmethod
@@ -242,6 +289,55 @@ class Document(Strict):
     def plan_year(self) -> int:
         assert self.year is not None
         return self.year
+
+
+class Kind(Strict):
+    """A kind of sub-plan in the catalogue: its title, legal bases, recipients and default text."""
+
+    name: Text  # as a list of plans names it: "Kế hoạch phòng, chống tham nhũng"
+    title: Text  # trích yếu; may use {{ year }}
+    short_name: Text  # the file name's slug
+    basis: list[Id] = Field(default_factory=list)  # legal bases; those not in force in the year are left out
+    yearly_basis: list[Id] = Field(default_factory=list)  # one is expected for each year (a yearly programme)
+    drafted_by: list[Id] = Field(default_factory=list)  # units that usually draft it, first found wins
+    reports_to: list[Id] = Field(default_factory=list)  # authority roles (see Body.authorities)
+    implement: list[Id] = Field(default_factory=lambda: ["all-units"])
+    opening: list[Text] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1)
+    closing: Text | None = None
+    note: str | None = None
+
+    @field_validator("opening", mode="before")
+    @classmethod
+    def _paragraph_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+class SubplanFile(Strict):
+    """What one agency's sub-plan has that the catalogue kind does not: any part, replaced or added."""
+
+    plan: DocId  # the main plan's id
+    kind: Id
+    number: int | None = Field(default=None, ge=1)
+    date: dt.date | None = None
+    title: Text | None = None
+    signer: Signer | None = None
+    drafted_by: Id | None = None
+    typist: Typist | None = None
+    basis: list[Id] | None = None  # replaces the kind's legal bases
+    add_basis: list[DocId] = Field(default_factory=list)  # cited after them (e.g. the provincial plan)
+    opening: list[Text] | None = None
+    sections: list[Section] = Field(default_factory=list)  # same id as a kind's section: replaces it; else added
+    targets: list[Target] | None = None  # replaces the kind's chỉ tiêu
+    add_targets: list[Target] = Field(default_factory=list)
+    table: TableSpec | None = None  # rows or file replace the kind's rows; add_rows extends them
+    closing: Text | None = None
+    recipients: Recipients | None = None  # the roles given replace the kind's
+
+    @field_validator("opening", mode="before")
+    @classmethod
+    def _paragraph_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
 
 
 Node.model_rebuild()

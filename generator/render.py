@@ -19,10 +19,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .context import Block, DocumentContext
 from .docxfmt import TWIPS_PER_MM, Styles, container_width_mm, text_width_mm
 from .errors import TemplateError
+from .tables import TableData
 from .text import Rich
 
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
 RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
+ALIGN = {"left": 0, "center": 1, "right": 2}  # WD_ALIGN_PARAGRAPH values
 BOX_STYLES = {"VB Draft"}  # boxed paragraphs: the box hugs the text
 BOX_PADDING_MM = 3.0
 
@@ -45,7 +47,7 @@ def template_path(name: str, folder: Path | None = None) -> Path:
 def jinja_env() -> jinja2.Environment:
     """The sandbox every template renders in: strict about undefined names, escaping every value."""
     from .dates import long_date, short_date
-    from .numbers import vn_number
+    from .figures import vn_number
 
     env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters["long_date"] = long_date
@@ -66,7 +68,8 @@ def template_values(values: Any) -> Any:
     if isinstance(value := values, Rich):
         return rich_text(value)
     if isinstance(value, Block):
-        return {"kind": value.kind, "id": value.id, "text": rich_text(value.text)}
+        table = value.table.to_json() if value.table is not None else None
+        return {"kind": value.kind, "id": value.id, "text": rich_text(value.text), "table": table}
     if isinstance(value, dict):
         return {k: template_values(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -101,6 +104,7 @@ def render(ctx: DocumentContext, template: Path) -> Rendered:
         raise TemplateError(f"mẫu {template.name}: lỗi cú pháp: {exc.message}; quanh: {around.strip()[:200]}") from None
     doc = tpl.docx
     size_rules(doc)
+    shape_tables(doc, [b.table for b in ctx.blocks if b.table is not None])
     set_properties(doc, ctx)
     return Rendered(doc)
 
@@ -146,6 +150,38 @@ def size_rules(doc: DocxDocument) -> None:
                 widths.append(text_width_mm(q.text.strip(), fmt.size or 14, fmt.bold))
             length = min(max(widths), avail) * share
             _set_indent(p, max((avail - length) / 2, 0))
+
+
+def shape_tables(doc: DocxDocument, tables: list[TableData]) -> None:
+    """Give each data table (style "VB Data Table", in body order) its column widths and alignment."""
+    styles = Styles(doc)
+    data_style = next((sid for sid, el in styles._styles.items() if _style_name(el) == "VB Data Table"), None)
+    placed = [t for t in doc.tables if t._tbl.tblPr is not None and _table_style(t) == data_style]
+    width_mm = container_width_mm(doc, doc)
+    for table, data in zip(placed, tables, strict=False):
+        total = sum(data.widths) or 1.0
+        widths = [round(width_mm * w / total * TWIPS_PER_MM) for w in data.widths]
+        grid = table._tbl.tblGrid
+        for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+            col.set(qn("w:w"), str(w))
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                if c >= len(widths):
+                    break
+                cell.width = round(widths[c] / TWIPS_PER_MM * 36000)
+                if r > 0 and data.aligns[c] != "left":
+                    for p in cell.paragraphs:
+                        p.alignment = ALIGN[data.aligns[c]]  # figures line up on the right
+
+
+def _style_name(el: Any) -> str | None:
+    name = el.find(qn("w:name"))
+    return name.get(qn("w:val")) if name is not None else None
+
+
+def _table_style(table: Any) -> str | None:
+    ts = table._tbl.tblPr.find(qn("w:tblStyle"))
+    return ts.get(qn("w:val")) if ts is not None else None
 
 
 def _set_indent(p: Any, side_mm: float) -> None:

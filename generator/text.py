@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from .dates import long_date, short_date
 from .errors import DataError, Place, TemplateError, suggest
-from .numbers import vn_number
+from .figures import vn_number
 
 # Characters a value inserted by {{ }} must not contribute to the emphasis markup: they are swapped
 # for private-use stand-ins before the markup is parsed, and swapped back inside each run.

@@ -61,8 +61,14 @@ def write_atomic(target: Path, data: bytes, *, force: bool = False) -> str:
     Returns "written", "unchanged" (same bytes already there) or raises OutputError when a
     different file is there and `force` is off.
     """
-    if target.exists():
-        if target.read_bytes() == data:
+    if target.exists() or target.is_symlink():
+        if not target.is_file() or target.is_symlink():
+            raise OutputError("đường dẫn đã có và không phải tệp thường; không ghi", Place(target))
+        try:
+            same = target.read_bytes() == data
+        except OSError as exc:
+            raise OutputError(f"không đọc được tệp đã có: {exc.strerror}", Place(target)) from None
+        if same:
             return "unchanged"
         if not force:
             raise OutputError("tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè")

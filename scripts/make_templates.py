@@ -135,7 +135,10 @@ def make_styles(doc) -> None:
     para_style(doc, "VB Sign Space", size=14, align=c)
     para_style(doc, "VB Sign Name", size=14, bold=True, align=c)
     para_style(doc, "VB Page Number", size=13, align=c)
-    para_style(doc, "VB Table", size=13, align=c)
+    para_style(doc, "VB Table", size=13, align=left, before=2, after=2)
+    para_style(doc, "VB Table Head", size=13, bold=True, align=c, before=2, after=2)
+    para_style(doc, "VB Table After", size=6)
+    para_style(doc, "VB Table Title", size=14, bold=True, align=c, before=6, after=6, keep_next=True)
 
 
 def page_setup(doc) -> None:
@@ -251,10 +254,49 @@ def body_block(doc) -> None:
     add(doc, "VB Heading 2", "{{r b.text }}")
     add(doc, "VB Body", "{%p elif b.kind == 'h3' %}")
     add(doc, "VB Heading 3", "{{r b.text }}")
+    add(doc, "VB Body", "{%p elif b.kind == 'caption' %}")
+    add(doc, "VB Table Title", "{{r b.text }}")
+    add(doc, "VB Body", "{%p elif b.kind == 'table' %}")
+    data_table(doc)
+    add(doc, "VB Table After")
     add(doc, "VB Body", "{%p else %}")
     add(doc, "VB Body", "{{r b.text }}")
     add(doc, "VB Body", "{%p endif %}")
     add(doc, "VB Body", "{%p endfor %}")
+
+
+def data_table(doc) -> None:
+    """A bordered table whose columns and rows come from the context (widths are set at build)."""
+    style = doc.styles.add_style("VB Data Table", WD_STYLE_TYPE.TABLE)
+    style.base_style = doc.styles["Normal Table"]
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "auto")):
+            el.set(qn(f"w:{k}"), v)
+        borders.append(el)
+    tbl_pr = OxmlElement("w:tblPr")
+    tbl_pr.append(borders)
+    style.element.append(tbl_pr)
+    table = doc.add_table(rows=4, cols=3)
+    table.style = style
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cells = [
+        ("VB Table Head", "{%tc for h in b.table.header %}"), ("VB Table Head", "{{ h }}"),
+        ("VB Table Head", "{%tc endfor %}"),
+        ("VB Table", "{%tr for row in b.table.rows %}"), None, None,
+        ("VB Table", "{%tc for c in row %}"), ("VB Table", "{{ c }}"), ("VB Table", "{%tc endfor %}"),
+        ("VB Table", "{%tr endfor %}"), None, None,
+    ]  # fmt: skip
+    for i, spec in enumerate(cells):
+        cell = table.cell(i // 3, i % 3)
+        p = cell.paragraphs[0]
+        p.style = doc.styles[spec[0] if spec else "VB Table"]
+        if spec:
+            p.add_run(spec[1])
+    # The heading row repeats on every page the table runs to; no row is split across pages.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    table.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def signature_block(doc) -> None:

@@ -51,7 +51,9 @@ def test_single_file_finds_its_data_root(tmp_path: Path) -> None:
     plan = DATA / "so-gtvt-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml"
     result = invoke("build", str(plan), "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert [Path(p).name for p in result.stdout.splitlines()] == ["2024-22-KH-SGTVT-dan-van-chinh-quyen.docx"]
+    names = [Path(p).name for p in result.stdout.splitlines()]
+    assert names[0] == "2024-22-KH-SGTVT-dan-van-chinh-quyen.docx"
+    assert len(names) == 7 and all("-SGTVT-" in n for n in names)  # the plan and its six sub-plans
 
 
 def test_missing_path_is_usage_error(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import build
-from generator.numbers import vn_number
+from generator.figures import vn_number
 from generator.text import Rich, Run, parse_markup, render_text
 
 from .helpers import FIXTURES, lines

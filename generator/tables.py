@@ -1,0 +1,166 @@
+"""Tables of a document: rows inline or read from .csv/.xlsx, checked against their columns."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dates import short_date
+from .errors import DataError, Place, suggest
+from .figures import vn_number
+from .model import Cell, Column, TableSpec
+
+STT = "STT"
+STT_WIDTH = 0.9  # relative; wide enough that "STT" does not wrap beside columns of width 2-4
+
+
+@dataclass
+class TableData:
+    """A table ready to place: heading cells, body rows as text, relative widths."""
+
+    title: str | None
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float]
+    aligns: list[str]  # left | center | right, for the body cells of each column
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
+
+
+def _cell_text(value: Any, column: Column, render: Callable[[str], str], where: Place) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return short_date(value)
+    if column.number:
+        if isinstance(value, str):
+            raw = value.replace(".", "").replace(" ", "").replace(",", ".")
+            try:
+                value = float(raw) if "." in raw else int(raw)
+            except ValueError:
+                raise DataError(f"cột '{column.title}' cần một số, có '{value}'", where) from None
+        return vn_number(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return render(unicodedata.normalize("NFC", str(value)).strip())
+
+
+def read_rows(
+    spec: TableSpec, columns: list[Column], base_dir: Path, place: Place
+) -> list[tuple[dict[str, Any], Place]]:
+    """Rows of a table file as {column key: value}, each with its place (file, sheet, row)."""
+    assert spec.file is not None
+    path = (base_dir / spec.file).resolve()
+    if not path.is_file():
+        raise DataError(f"không tìm thấy tệp bảng '{Path(spec.file).name}' (tìm ở {path})", place)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            grid = list(csv.reader(fh))
+        sheet_label = None
+    elif suffix in (".xlsx", ".xlsm"):
+        grid, sheet_label = _read_xlsx(path, spec.sheet, place)
+    else:
+        raise DataError(f"tệp bảng '{spec.file}' phải là .csv hoặc .xlsx", place)
+    label = f"{path.name}" + (f", trang '{sheet_label}'" if sheet_label else "")
+    # The heading row: the first row holding every column's heading (a title may stand above it).
+    wanted = {c.key: _norm(c.source or c.title) for c in columns}
+    start = None
+    best: tuple[int, int] = (-1, 0)  # (matches, row) of the closest row, for the error
+    for i, row in enumerate(grid):
+        headings = {_norm(c): j for j, c in enumerate(row) if str(c or "").strip()}
+        matches = sum(1 for w in wanted.values() if w in headings)
+        if matches == len(wanted):
+            start, index = i, {key: headings[w] for key, w in wanted.items()}
+            break
+        if matches > best[0]:
+            best = (matches, i)
+    if start is None:
+        if not any(any(str(c or "").strip() for c in row) for row in grid):
+            raise DataError(f"{label}: bảng trống", Place(path))
+        row = grid[best[1]]
+        found = [str(c) for c in row if str(c or "").strip()]
+        have = {_norm(c) for c in found}
+        missing = [c.source or c.title for c in columns if _norm(c.source or c.title) not in have]
+        raise DataError(
+            f"{label}: thiếu cột {', '.join(repr(m) for m in missing)} ở dòng tiêu đề {best[1] + 1}; "
+            f"có: {', '.join(found)}",
+            Place(path, best[1] + 1),
+            suggest(missing[0], found),
+        )
+    out = []
+    for r, row in enumerate(grid[start + 1 :], start=start + 2):
+        if not any(str(c or "").strip() for c in row):
+            continue
+        values = {key: (row[j] if j < len(row) else None) for key, j in index.items()}
+        out.append((values, Place(f"{label}", r)))
+    return out
+
+
+def _read_xlsx(path: Path, sheet: str | None, place: Place) -> tuple[list[list[Any]], str]:
+    from openpyxl import load_workbook  # heavy: only when a table comes from Excel
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds on a broken file
+        raise DataError(f"không đọc được tệp Excel '{path.name}': {exc}", place) from None
+    try:
+        if sheet is None:
+            ws = wb.worksheets[0]
+        elif sheet in wb.sheetnames:
+            ws = wb[sheet]
+        else:
+            raise DataError(
+                f"tệp '{path.name}' không có trang '{sheet}'; có: {', '.join(wb.sheetnames)}",
+                place,
+                suggest(sheet, wb.sheetnames),
+            )
+        return [list(row) for row in ws.iter_rows(values_only=True)], ws.title
+    finally:
+        wb.close()
+
+
+def build_table(
+    spec: TableSpec,
+    base_dir: Path,
+    place: Place,
+    render: Callable[[str], str],
+) -> TableData | None:
+    """The table `spec` describes, as text; None when it has no rows."""
+    columns = spec.columns or []
+    if not columns:
+        raise DataError("bảng cần 'columns'", place)
+    keys = {c.key for c in columns}
+    rows: list[tuple[dict[str, Cell], Place]] = []
+    if spec.file:
+        rows += read_rows(spec, columns, base_dir, place)
+    for i, row in enumerate([*(spec.rows or []), *spec.add_rows]):
+        for key in row:
+            if key not in keys:
+                raise DataError(f"dòng {i + 1} của bảng có cột '{key}' không khai báo", place, suggest(key, keys))
+        rows.append((row, Place(place.file, place.line, place.column, f"{place.field}.rows.{i}")))
+    if not rows:
+        return None
+    body = []
+    for n, (row, where) in enumerate(rows, start=1):
+        cells = []
+        for c in columns:
+            cell_place = Place(where.file, where.line, None, f"cột '{c.title}'")
+            cells.append(_cell_text(row.get(c.key), c, render, cell_place))
+        body.append(([str(n)] if spec.numbered else []) + cells)
+    header = ([STT] if spec.numbered else []) + [c.title for c in columns]
+    widths = ([STT_WIDTH] if spec.numbered else []) + [c.width for c in columns]
+    aligns = (["center"] if spec.numbered else []) + ["right" if c.number else "left" for c in columns]
+    return TableData(spec.title, header, body, widths, aligns)
