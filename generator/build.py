@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import DocumentContext, build_context
-from .derive import register_documents, subplans
-from .errors import OutputError, VbgenError
+from .derive import document_reference, register_documents, subplans
+from .errors import DataError, OutputError, UnknownIdError, VbgenError, suggest
 from .load import Corpus, LoadedDocument, load
 from .render import render, template_path
+from .reports import reports
 from .writer import clean_stale_temporaries, output_name, reproducible, safe_target, write_atomic
 
 
@@ -64,11 +65,24 @@ def template_for(doc_type: str) -> str:
 
 
 def documents(corpus: Corpus, warnings: list[str]) -> Iterator[LoadedDocument]:
-    """The main documents asked for, each followed by the sub-plans it calls for."""
+    """The main documents asked for, each followed by its reports, then its sub-plans and theirs."""
     register_documents(corpus)
+    produced: set[str] = set()
     for main in corpus.documents:
+        produced.add(main.doc_id)
         yield main
-        yield from subplans(corpus, main, warnings)
+        yield from reports(corpus, main)
+        for sub in subplans(corpus, main, warnings):
+            corpus.references.setdefault(sub.doc_id, document_reference(sub, sub.document.plan_year))
+            produced.add(sub.doc_id)
+            yield sub
+            yield from reports(corpus, sub)
+    asked = {d.doc_id for d in corpus.documents}
+    for plan_id, res in corpus.results.items():
+        if plan_id not in produced and plan_id.split("#")[0] in asked:
+            raise UnknownIdError(
+                f"không có kế hoạch '{plan_id}' để báo cáo kết quả", res.place("plan"), suggest(plan_id, produced)
+            )
 
 
 def derive(corpus: Corpus, warnings: list[str] | None = None) -> list[Job]:
@@ -80,6 +94,7 @@ def derive(corpus: Corpus, warnings: list[str] | None = None) -> list[Job]:
     unverified: dict[str, int] = {}
     for loaded in documents(corpus, warnings):
         ctx = build_context(corpus, loaded)
+        warnings.extend(loaded.problems)
         warnings.extend(w for w in ctx.warnings if w not in warnings)
         for ref_id in ctx.unverified:
             unverified[ref_id] = unverified.get(ref_id, 0) + 1
@@ -109,8 +124,19 @@ def _render_write(context: DocumentContext, template: Path, target: Path, force:
         return "failed", exc
 
 
-def produce(job: Job, out: Path, *, force: bool = False, template_folder: Path | None = None) -> Outcome:
+def strict_failure(job: Job) -> Outcome | None:
+    """Under --strict, a document with warnings that matter (a plan item without result) fails."""
+    if not job.loaded.problems:
+        return None
+    return Outcome(job, None, "failed", DataError("--strict: " + "; ".join(job.loaded.problems)))
+
+
+def produce(
+    job: Job, out: Path, *, force: bool = False, template_folder: Path | None = None, strict: bool = False
+) -> Outcome:
     """Render and write one job; a failure is returned, not raised, so the batch goes on."""
+    if strict and (failure := strict_failure(job)):
+        return failure
     try:
         target = safe_target(out, job.name)
         template = template_path(job.template, template_folder)
@@ -126,6 +152,7 @@ def build(
     *,
     force: bool = False,
     jobs: int = 1,
+    strict: bool = False,
     template_folder: Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -145,26 +172,31 @@ def build(
         on_start(len(planned))
     result = BuildResult(warnings=list(corpus.warnings))
     runner = _run_parallel if jobs > 1 and len(planned) > 1 else _run
-    for outcome in runner(planned, out, force, template_folder, jobs):
+    for outcome in runner(planned, out, force, template_folder, jobs, strict):
         result.outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)
     return result
 
 
-def _run(jobs: list[Job], out: Path, force: bool, template_folder: Path | None, _workers: int) -> Iterator[Outcome]:
+def _run(
+    jobs: list[Job], out: Path, force: bool, template_folder: Path | None, _workers: int, strict: bool
+) -> Iterator[Outcome]:
     for job in jobs:
-        yield produce(job, out, force=force, template_folder=template_folder)
+        yield produce(job, out, force=force, template_folder=template_folder, strict=strict)
 
 
 def _run_parallel(
-    jobs: list[Job], out: Path, force: bool, template_folder: Path | None, workers: int
+    jobs: list[Job], out: Path, force: bool, template_folder: Path | None, workers: int, strict: bool
 ) -> Iterator[Outcome]:
     """Render in worker processes; outcomes come back in document order."""
     from concurrent.futures import ProcessPoolExecutor
 
     ready: list[tuple[Job, Path, Path] | Outcome] = []
     for job in jobs:
+        if strict and (failure := strict_failure(job)):
+            ready.append(failure)
+            continue
         try:
             ready.append((job, template_path(job.template, template_folder), safe_target(out, job.name)))
         except VbgenError as exc:

@@ -171,7 +171,7 @@ def static_paths() -> set[str]:
     from .tables import TableData
     from .text import Rich
 
-    sample = Block("table", Rich.plain("x"), "I", TableData("t", ["h"], [["c"]], [1.0], ["left"]))
+    sample = Block("table", Rich.plain("x"), "I", TableData("t", ["h"], [["c"]], [1.0], ["left"], [0]))
     return set(context_paths({"body": [to_json(sample)]}))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ Ví dụ / Examples:
   vbgen build data --out out
   vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
   vbgen lint out/*.docx
+  vbgen deadlines data --ics han.ics
   vbgen schema > vbgen.schema.json
 """
 
@@ -26,7 +28,28 @@ def _fail(exc: Exception) -> None:
     raise SystemExit(getattr(exc, "exit_code", 2))
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """The command group; an unexpected exception becomes one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("VBGEN_DEBUG"):
+                raise
+            click.echo(
+                f"lỗi nội bộ của vbgen: {type(exc).__name__}: {exc}\n"
+                "Xin báo lỗi kèm lệnh đã chạy; đặt VBGEN_DEBUG=1 để xem chi tiết.",
+                err=True,
+            )
+            raise SystemExit(1) from None
+
+
+@click.group(
+    cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(package_name="vbgen", prog_name="vbgen")
 def main() -> None:
     """vbgen: soạn Kế hoạch, Báo cáo theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML.
@@ -41,6 +64,7 @@ def main() -> None:
 Ví dụ:
   vbgen build data --out out
   vbgen build data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml --out out --force
+  vbgen build data --out out --jobs 2 --strict
 """
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -48,6 +72,7 @@ Ví dụ:
     "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi văn bản."
 )
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
+@click.option("--strict", is_flag=True, help="Coi cảnh báo về nội dung thiếu (mục chưa có kết quả) là lỗi.")
 @click.option(
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Số tiến trình dựng song song."
 )
@@ -57,7 +82,9 @@ Ví dụ:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx).",
 )
-def build(paths: tuple[Path, ...], out: Path, force: bool, jobs: int, template_folder: Path | None) -> None:
+def build(
+    paths: tuple[Path, ...], out: Path, force: bool, strict: bool, jobs: int, template_folder: Path | None
+) -> None:
     """Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
 
     Exit codes: 0 ok · 1 some documents failed (the others are written) · 2 bad input.
@@ -81,7 +108,14 @@ def build(paths: tuple[Path, ...], out: Path, force: bool, jobs: int, template_f
 
     try:
         result = run_build(
-            paths, out, force=force, jobs=jobs, template_folder=template_folder, on_start=start, on_outcome=report
+            paths,
+            out,
+            force=force,
+            jobs=jobs,
+            strict=strict,
+            template_folder=template_folder,
+            on_start=start,
+            on_outcome=report,
         )
     except VbgenError as exc:
         _fail(exc)
@@ -206,6 +240,49 @@ def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
                 err=True,
             )
     raise SystemExit(1 if failed else 0)
+
+
+@main.command(
+    epilog="""\b
+Ví dụ:
+  vbgen deadlines data
+  vbgen deadlines data --ics han-bao-cao.ics
+  vbgen deadlines data --json --today 2024-10-01
+"""
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path), help="Ghi thêm tệp iCalendar (.ics).")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Ngày tính số ngày còn lại (mặc định: hôm nay)."
+)
+def deadlines(paths: tuple[Path, ...], ics: Path | None, as_json: bool, today: object) -> None:
+    """Liệt kê mọi thời hạn mà các kế hoạch đặt ra, theo ngày, với số ngày còn lại."""
+    import datetime as dt
+
+    from .dates import short_date
+    from .deadlines import collect, to_ics
+    from .errors import VbgenError
+    from .writer import write_atomic
+
+    day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
+    try:
+        entries = collect(paths)
+        if ics is not None:
+            write_atomic(ics.resolve(), to_ics(entries), force=True)
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps([e.to_json(day) for e in entries], ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        left = e.days_left(day)
+        when = f"còn {left} ngày" if left >= 0 else f"quá hạn {-left} ngày"
+        to = f" → {e.to}" + (f" (qua {e.via})" if e.via else "") if e.to else ""
+        click.echo(f"{short_date(e.date)}  ({when})  {e.what}{to}  [{e.plan}, {e.issuer}]")
+    if ics is not None:
+        click.echo(f"đã ghi {ics}", err=True)
 
 
 @main.command()

@@ -16,7 +16,7 @@ from .numbering import number_line, point_letter, roman, type_name
 from .recipients import HEADING, recipient_lines
 from .signature import authority_lines
 from .tables import TableData, build_table
-from .text import Rich, one_line, paragraphs, render_text, rich
+from .text import Rich, one_line, paragraphs, plain_text, rich
 
 END_MARK = "./."  # the body of a document ends with "./."
 DRAFT_MARK = "DỰ THẢO"
@@ -103,6 +103,7 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
 
     main = loaded.parent or loaded
     variables: dict[str, Any] = {
+        **loaded.extra,
         "year": doc.plan_year,
         "issuer": _body_facts(issuer),
         "cite": cite,
@@ -167,7 +168,7 @@ class _BodyWriter:
         base_dir = Path(str(place.file)).parent if place.file else Path(".")
 
         def render(text: str) -> str:
-            return one_line(render_text(text, self.variables, place))
+            return plain_text(text, self.variables, place)
 
         data = build_table(spec, base_dir, place, render)
         if data is None:

@@ -9,7 +9,7 @@ from .errors import DataError, Place
 from .load import ALL_UNITS, Corpus, LoadedDocument, LoadedSubplan
 from .model import Body, Document, Kind, Recipients, Reference, Section, SubplanCall, TableSpec
 from .numbering import DOC_TYPES
-from .text import one_line, render_text
+from .text import plain_text
 
 
 def subject_of(title: str) -> str:
@@ -20,7 +20,7 @@ def subject_of(title: str) -> str:
 def document_reference(loaded: LoadedDocument, year: int) -> Reference:
     """The reference by which every other document cites `loaded` (one form, everywhere)."""
     doc = loaded.document
-    title = one_line(render_text(doc.title, {"year": year}, loaded.place("title")))
+    title = plain_text(doc.title, {"year": year}, loaded.place("title"))
     return Reference(
         kind=DOC_TYPES[doc.type],
         number=f"{doc.number:02d}" if doc.number is not None else None,

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
-from .model import Body, Document, Kind, Reference, SubplanFile
+from .model import Body, CriteriaSet, Document, Kind, Reference, ResultsFile, SubplanFile
 from .yamlsource import Source
 
 ROOT_MARKER = "directory.yaml"
@@ -22,10 +22,11 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "bodies": Body,
     "references": Reference,
     "kinds": Kind,
+    "criteria": CriteriaSet,
     "plan": Document,
     "subplan": SubplanFile,
+    "results": ResultsFile,
 }
-FACTS = ("bodies", "references", "kinds")  # id-keyed sections, shared by every document
 
 _MESSAGES = {
     "missing": "thiếu trường bắt buộc",
@@ -137,6 +138,8 @@ class LoadedDocument:
     parent: LoadedDocument | None = None  # the main plan of a sub-plan
     kind: str | None = None  # the catalogue kind of a sub-plan
     origins: dict[tuple[str | int, ...], tuple[Source, tuple[str | int, ...]]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # more text variables (a report's plan items)
+    problems: list[str] = field(default_factory=list)  # warnings that --strict turns into failures
 
     def place(self, *loc: str | int) -> Place:
         for size in (3, 2, 1):
@@ -150,6 +153,18 @@ class LoadedDocument:
     def doc_id(self) -> str:
         assert self.document.id is not None
         return self.document.id
+
+
+@dataclass
+class LoadedResults:
+    """A results file and where it is."""
+
+    results: ResultsFile
+    source: Source
+    base: tuple[str | int, ...] = ("results",)
+
+    def place(self, *loc: str | int) -> Place:
+        return self.source.place((*self.base, *loc))
 
 
 @dataclass
@@ -172,6 +187,8 @@ class Corpus:
     bodies: dict[str, Body] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     kinds: dict[str, Kind] = field(default_factory=dict)
+    criteria: dict[str, CriteriaSet] = field(default_factory=dict)
+    results: dict[str, LoadedResults] = field(default_factory=dict)  # by plan id
     documents: list[LoadedDocument] = field(default_factory=list)  # the main documents asked for
     all_documents: dict[str, LoadedDocument] = field(default_factory=dict)  # every main document, by id
     subplans: dict[tuple[str, str], LoadedSubplan] = field(default_factory=dict)  # (plan id, kind) → file
@@ -242,6 +259,7 @@ def load(paths: Iterable[Path | str]) -> Corpus:
     wanted_ids = {d.doc_id for d in corpus.all_documents.values() if d.source.path.resolve() in wanted}
     # A sub-plan file asked for brings its main plan along (the sub-plan is derived from it).
     wanted_ids |= {plan for (plan, _k), sp in corpus.subplans.items() if sp.source.path.resolve() in wanted}
+    wanted_ids |= {plan.split("#")[0] for plan, res in corpus.results.items() if res.source.path.resolve() in wanted}
     corpus.documents = [d for d in corpus.all_documents.values() if d.doc_id in wanted_ids]
     if not errors:
         errors.extend(_cross_check(corpus))
@@ -277,6 +295,9 @@ def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenErro
             continue
         if key == "subplan":
             _load_subplan(corpus, source, value, errors)
+            continue
+        if key == "results":
+            _load_results(corpus, source, value, errors)
             continue
         model = SECTIONS[key]
         if not isinstance(value, dict):
@@ -315,6 +336,19 @@ def _load_document(
         errors.append(DataError(f"hai văn bản cùng id '{doc.id}' (cả {other})", source.place((*base, "id"))))
         return
     corpus.all_documents[doc.id] = LoadedDocument(doc, source, base)
+
+
+def _load_results(corpus: Corpus, source: Source, value: Any, errors: list[VbgenError]) -> None:
+    try:
+        res = ResultsFile.model_validate(value)
+    except ValidationError as exc:
+        errors.extend(validation_errors(exc, source, ("results",), ResultsFile))
+        return
+    if res.plan in corpus.results:
+        other = corpus.results[res.plan].source.path
+        errors.append(DataError(f"đã có tệp kết quả của '{res.plan}' ({other})", source.place(("results", "plan"))))
+        return
+    corpus.results[res.plan] = LoadedResults(res, source)
 
 
 def _load_subplan(corpus: Corpus, source: Source, value: Any, errors: list[VbgenError]) -> None:

@@ -17,7 +17,10 @@ from pydantic import (
 )
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
-DocId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_./#-]*$", max_length=200)]  # may hold "/", "#"
+NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=80)]  # "II.1"
+DocId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_./#@-]*$", max_length=200)
+]  # may hold "/", "#", "@"
 Text = Annotated[str, StringConstraints(min_length=1)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$")]
 
@@ -135,6 +138,7 @@ class Target(Strict):
     text: Text
     value: float | None = None
     unit: str | None = None  # "%", "mô hình"
+    direction: Literal["at_least", "at_most"] = "at_least"  # at_most: fewer is better (complaints)
 
 
 class Column(Strict):
@@ -178,7 +182,7 @@ class Bullet(Strict):
 class Node(Strict):
     """A part of the body: a section (I.), an item (1.) or a point (a)), with what it holds."""
 
-    id: Id | None = None
+    id: NodeId | None = None
     title: Text | None = None
     text: Text | None = None  # the item's own sentence when it has no title
     paragraphs: list[Text] = Field(default_factory=list)
@@ -198,6 +202,9 @@ class Section(Node):
     """A top-level part (I., II. …): it must have a title."""
 
     title: Text
+    # Whether a results report mirrors this part item by item; default: parts with items, other
+    # than "Mục đích, yêu cầu" and "Tổ chức thực hiện".
+    report: bool | None = None
 
 
 class Deadline(Strict):
@@ -262,6 +269,7 @@ class Document(Strict):
     title: Text  # trích yếu; may use {{ year }}
     short_name: Text | None = None  # a few words for the file name: "dân vận chính quyền"
     basis: list[DocId] = Field(default_factory=list)  # căn cứ lines, by reference or document id
+    implements: list[DocId] = Field(default_factory=list)  # what it carries out; its reports cite these
     opening: list[Text] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     closing: Text | None = None
@@ -338,6 +346,108 @@ class SubplanFile(Strict):
     @classmethod
     def _paragraph_list(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+
+class TargetResult(Strict):
+    """What was achieved of a chỉ tiêu: a figure (compared with the target) or a stated status."""
+
+    achieved: float | str | None = None
+    status: Literal["đạt", "không đạt", "vượt"] | None = None  # for targets without a figure
+    note: str | None = None
+
+
+class Assessment(Strict):
+    """Đánh giá chung."""
+
+    strengths: list[Text] = Field(default_factory=list)  # ưu điểm
+    weaknesses: list[Text] = Field(default_factory=list)  # hạn chế
+    causes: list[Text] = Field(default_factory=list)  # nguyên nhân
+
+
+class Score(Strict):
+    """A self-assessed score of one criterion."""
+
+    score: float
+    evidence: Text | None = None  # tài liệu kiểm chứng
+
+
+class Scoring(Strict):
+    """The self-assessment (tự chấm điểm) against a criteria set."""
+
+    criteria: Id
+    number: int | None = Field(default=None, ge=1)
+    date: dt.date | None = None
+    title: Text | None = None
+    deadline: Id | None = None  # the plan's deadline it answers; default: the one it is sent for
+    scores: dict[Id, float | Score] = Field(default_factory=dict)
+
+
+class ResultsFile(Strict):
+    """Results of a plan (main or sub-plan), for its results report and its self-assessment."""
+
+    plan: DocId  # the plan's id; a sub-plan's is "<main id>#<kind>"
+    number: int | None = Field(default=None, ge=1)
+    date: dt.date | None = None  # default: the last working day before the reporting deadline
+    deadline: Id | None = None  # the plan's deadline this report answers; default: its first
+    title: Text | None = None
+    signer: Signer | None = None
+    drafted_by: Id | None = None
+    typist: Typist | None = None
+    leadership: list[Text] = Field(default_factory=list)  # công tác lãnh đạo, chỉ đạo, triển khai
+    items: dict[str, Text] = Field(default_factory=dict)  # result text by plan item id ("II.1")
+    targets: dict[Id, TargetResult | float | str] = Field(default_factory=dict)
+    assessment: Assessment = Field(default_factory=Assessment)
+    next_year: list[Text] = Field(default_factory=list)  # phương hướng, nhiệm vụ năm tới
+    proposals: list[Text] = Field(default_factory=list)  # kiến nghị, đề xuất
+    recipients: Recipients | None = None
+    scoring: Scoring | None = None
+
+    @field_validator("leadership", "next_year", "proposals", mode="before")
+    @classmethod
+    def _paragraph_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+class Criterion(Strict):
+    """One criterion of a scoring table."""
+
+    text: Text
+    max: float = Field(gt=0)
+    evidence: Text | None = None  # tài liệu kiểm chứng required
+
+
+class CriteriaGroup(Strict):
+    title: Text
+    criteria: dict[Id, Criterion] = Field(min_length=1)
+
+
+class Rating(Strict):
+    min: float  # lowest total for this rating
+    label: Text  # Tốt, Khá, Trung bình, Yếu
+
+
+class CriteriaSet(Strict):
+    """A scoring table (bảng điểm): groups of criteria with their maximum points, and ratings."""
+
+    title: Text
+    stands_for: DocId | None = None  # the decision whose table this is (or stands in for)
+    example: bool = False  # an example of the same shape, not the real table
+    groups: list[CriteriaGroup] = Field(min_length=1)
+    ratings: list[Rating] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> CriteriaSet:
+        seen: set[str] = set()
+        for group in self.groups:
+            for cid in group.criteria:
+                if cid in seen:
+                    raise ValueError(f"tiêu chí '{cid}' có hai lần")
+                seen.add(cid)
+        return self
+
+    @property
+    def total_max(self) -> float:
+        return sum(c.max for g in self.groups for c in g.criteria.values())
 
 
 Node.model_rebuild()

@@ -172,6 +172,10 @@ def shape_tables(doc: DocxDocument, tables: list[TableData]) -> None:
                 if r > 0 and data.aligns[c] != "left":
                     for p in cell.paragraphs:
                         p.alignment = ALIGN[data.aligns[c]]  # figures line up on the right
+                if r > 0 and r - 1 in data.bold_rows:
+                    for p in cell.paragraphs:
+                        for run in p.runs:
+                            run.bold = True
 
 
 def _style_name(el: Any) -> str | None:

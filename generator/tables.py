@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ class TableData:
     rows: list[list[str]]
     widths: list[float]
     aligns: list[str]  # left | center | right, for the body cells of each column
+    bold_rows: list[int] = field(default_factory=list)  # body rows printed bold (group and total rows)
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -148,12 +149,13 @@ def build_table(
         rows += read_rows(spec, columns, base_dir, place)
     for i, row in enumerate([*(spec.rows or []), *spec.add_rows]):
         for key in row:
-            if key not in keys:
+            if key not in keys and not key.startswith("_"):  # "_bold" and the like are row options
                 raise DataError(f"dòng {i + 1} của bảng có cột '{key}' không khai báo", place, suggest(key, keys))
         rows.append((row, Place(place.file, place.line, place.column, f"{place.field}.rows.{i}")))
     if not rows:
         return None
     body = []
+    bold_rows = [n for n, (row, _where) in enumerate(rows) if row.get("_bold")]
     for n, (row, where) in enumerate(rows, start=1):
         cells = []
         for c in columns:
@@ -163,4 +165,4 @@ def build_table(
     header = ([STT] if spec.numbered else []) + [c.title for c in columns]
     widths = ([STT_WIDTH] if spec.numbered else []) + [c.width for c in columns]
     aligns = (["center"] if spec.numbered else []) + ["right" if c.number else "left" for c in columns]
-    return TableData(spec.title, header, body, widths, aligns)
+    return TableData(spec.title, header, body, widths, aligns, bold_rows)

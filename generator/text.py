@@ -157,6 +157,11 @@ def render_text(source: str, variables: Mapping[str, Any], place: Place | None =
         raise
 
 
+def plain_text(source: str, variables: Mapping[str, Any], place: Place | None = None) -> str:
+    """A data text field rendered to plain text (no emphasis): for table cells and citations."""
+    return one_line(render_text(source, variables, place)).translate(_UNGUARD)
+
+
 def rich(source: str, variables: Mapping[str, Any], place: Place | None = None) -> Rich:
     """A data text field as runs: variables rendered, then the emphasis marks applied."""
     return parse_markup(render_text(source, variables, place))

@@ -53,7 +53,7 @@ def test_single_file_finds_its_data_root(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     names = [Path(p).name for p in result.stdout.splitlines()]
     assert names[0] == "2024-22-KH-SGTVT-dan-van-chinh-quyen.docx"
-    assert len(names) == 7 and all("-SGTVT-" in n for n in names)  # the plan and its six sub-plans
+    assert len(names) == 9 and all("-SGTVT-" in n for n in names)  # the plan, its 2 reports, 6 sub-plans
 
 
 def test_missing_path_is_usage_error(tmp_path: Path) -> None:
