@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from .errors import DataError, OutputError, UnknownIdError, VbgenError, suggest
 from .load import Corpus, LoadedDocument, load
 from .render import render, template_path
 from .reports import reports
-from .writer import clean_stale_temporaries, output_name, reproducible, safe_target, write_atomic
+from .writer import clean_stale_temporaries, finalize, output_name, safe_target, write_temporary
 
 
 @dataclass
@@ -31,9 +33,10 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What happened to one job."""
+    """What happened to one document (no context kept: a batch may have thousands)."""
 
-    job: Job
+    name: str
+    source: Path  # the data file it came from
     path: Path | None = None
     status: str = "written"  # written | unchanged | failed
     error: VbgenError | None = None
@@ -85,65 +88,84 @@ def documents(corpus: Corpus, warnings: list[str]) -> Iterator[LoadedDocument]:
             )
 
 
-def derive(corpus: Corpus, warnings: list[str] | None = None) -> list[Job]:
-    """Every document the data describes, with its context; data errors surface here, before
-    anything is written."""
-    jobs: list[Job] = []
-    names: dict[str, Job] = {}
-    warnings = corpus.warnings if warnings is None else warnings
-    unverified: dict[str, int] = {}
+class _Collector:
+    """Warnings gathered while jobs are made, some summed up over the whole batch."""
+
+    def __init__(self, corpus: Corpus, warnings: list[str]) -> None:
+        self.corpus = corpus
+        self.warnings = warnings
+        self.unverified: dict[str, int] = {}
+        self.empty: dict[str, tuple[object, list[str]]] = {}  # a table without rows, by where it is defined
+
+    def add(self, loaded: LoadedDocument, ctx: DocumentContext) -> None:
+        self.warnings.extend(loaded.problems)
+        self.warnings.extend(w for w in ctx.warnings if w not in self.warnings)
+        for place, title in ctx.empty_tables:
+            self.empty.setdefault(f"{getattr(place, 'file', '')}|{title}", (place, []))[1].append(loaded.doc_id)
+        for ref_id in ctx.unverified:
+            self.unverified[ref_id] = self.unverified.get(ref_id, 0) + 1
+
+    def close(self) -> None:
+        for place, docs in self.empty.values():
+            shown = ", ".join(docs[:3]) + (f" và {len(docs) - 3} văn bản khác" if len(docs) > 3 else "")
+            self.warnings.append(f"{place}: bảng chưa có dòng nào nên được bỏ qua ở {len(docs)} văn bản: {shown}")
+        for ref_id, count in sorted(self.unverified.items()):
+            note = self.corpus.references[ref_id].note
+            where = self.corpus.places.get(("references", ref_id))
+            self.warnings.append(
+                f"{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)" + (f": {note}" if note else "")
+            )
+
+
+def iter_jobs(corpus: Corpus, warnings: list[str]) -> Iterator[Job]:
+    """Every document the data describes, with its context, one at a time; a data error is raised
+    when its document comes (so a build writes nothing until the last one is made)."""
+    names: dict[str, Path] = {}
+    collector = _Collector(corpus, warnings)
     for loaded in documents(corpus, warnings):
         ctx = build_context(corpus, loaded)
-        warnings.extend(loaded.problems)
-        warnings.extend(w for w in ctx.warnings if w not in warnings)
-        for ref_id in ctx.unverified:
-            unverified[ref_id] = unverified.get(ref_id, 0) + 1
+        collector.add(loaded, ctx)
         name = output_name(loaded.document, ctx.issuer, ctx.title)
-        job = Job(loaded, template_for(loaded.document.type), ctx, name)
         if name in names:
-            raise OutputError(
-                f"hai văn bản cùng tên tệp đầu ra '{name}': {names[name].loaded.source.path} và {loaded.source.path}"
-            )
-        names[name] = job
-        jobs.append(job)
-    for ref_id, count in sorted(unverified.items()):
-        note = corpus.references[ref_id].note
-        where = corpus.places.get(("references", ref_id))
-        warnings.append(
-            f"{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)" + (f": {note}" if note else "")
-        )
-    return jobs
+            raise OutputError(f"hai văn bản cùng tên tệp đầu ra '{name}': {names[name]} và {loaded.source.path}")
+        names[name] = loaded.source.path
+        yield Job(loaded, template_for(loaded.document.type), ctx, name)
+    collector.close()
 
 
-def _render_write(context: DocumentContext, template: Path, target: Path, force: bool) -> tuple[str, VbgenError | None]:
-    """Render one document and write it; runs in a worker process under --jobs."""
-    try:
-        data = reproducible(render(context, template).to_bytes())
-        return write_atomic(target, data, force=force), None
-    except VbgenError as exc:
-        return "failed", exc
+def derive(corpus: Corpus, warnings: list[str] | None = None) -> list[Job]:
+    """Every document the data describes, with its context (all at once: for check and context)."""
+    return list(iter_jobs(corpus, corpus.warnings if warnings is None else warnings))
 
 
-def strict_failure(job: Job) -> Outcome | None:
-    """Under --strict, a document with warnings that matter (a plan item without result) fails."""
+def count_documents(corpus: Corpus) -> int:
+    """How many documents a build of `corpus` makes, counted without deriving them."""
+    total = 0
+    for main in corpus.documents:
+        plans = [main.doc_id] + [f"{main.doc_id}#{c if isinstance(c, str) else c.kind}" for c in main.document.subplans]
+        total += len(plans)
+        for plan_id in plans:
+            res = corpus.results.get(plan_id)
+            if res is not None:
+                total += 1 + (res.results.scoring is not None)
+    return total
+
+
+def strict_problem(job: Job) -> VbgenError | None:
+    """Under --strict, the warnings that make a document fail (a plan item without its result)."""
     if not job.loaded.problems:
         return None
-    return Outcome(job, None, "failed", DataError("--strict: " + "; ".join(job.loaded.problems)))
+    return DataError("--strict: " + "; ".join(job.loaded.problems))
 
 
-def produce(
-    job: Job, out: Path, *, force: bool = False, template_folder: Path | None = None, strict: bool = False
-) -> Outcome:
-    """Render and write one job; a failure is returned, not raised, so the batch goes on."""
-    if strict and (failure := strict_failure(job)):
-        return failure
+def render_to_temporary(
+    context: DocumentContext, template: Path, target: Path
+) -> tuple[Path | None, VbgenError | None]:
+    """Render one document into a hidden temporary file beside `target` (run in a worker)."""
     try:
-        target = safe_target(out, job.name)
-        template = template_path(job.template, template_folder)
+        return write_temporary(target, render(context, template)), None
     except VbgenError as exc:
-        return Outcome(job, None, "failed", exc)
-    status, error = _render_write(job.context, template, target, force)
-    return Outcome(job, target if error is None else None, status, error)
+        return None, exc
 
 
 def build(
@@ -155,61 +177,93 @@ def build(
     strict: bool = False,
     template_folder: Path | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_progress: Callable[[], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BuildResult:
-    """Build every document under `paths` into `out`, with `jobs` worker processes.
+    """Build every document under `paths` into `out`, rendering in `jobs` worker processes.
 
-    Bad data raises a DataError before any file is written; a document that fails to render or
-    write is recorded in the result and the others still go on. `on_start` is told how many
-    documents there are, `on_outcome` each outcome as it comes (in document order).
+    Documents are rendered as soon as they are made, into hidden temporary files; only when every
+    document of the batch has been made without a data error are the files put in place. So bad
+    data raises a DataError and leaves nothing written, while a document that fails to render or
+    to be written is recorded in the result and the others still go on. `on_start` is told how many
+    documents there are, `on_progress` each time one is rendered, `on_outcome` each outcome, in
+    document order, once the batch is placed.
     """
     corpus = load(paths)
-    planned = derive(corpus)
     out = Path(out)
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(out)
-    if on_start:
-        on_start(len(planned))
     result = BuildResult(warnings=list(corpus.warnings))
-    runner = _run_parallel if jobs > 1 and len(planned) > 1 else _run
-    for outcome in runner(planned, out, force, template_folder, jobs, strict):
+    if on_start:
+        on_start(count_documents(corpus))
+    pending: list[tuple[_Pending | Outcome, Path | None, Future | tuple]] = []
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    window: deque[Future] = deque()
+    try:
+        for job in iter_jobs(corpus, result.warnings):
+            problem = strict_problem(job) if strict else None
+            try:
+                target = safe_target(out, job.name)
+                template = template_path(job.template, template_folder)
+            except VbgenError as exc:
+                problem = exc
+            if problem is not None:
+                pending.append((Outcome(job.name, job.loaded.source.path, None, "failed", problem), None, ()))
+                continue
+            if pool is None:
+                done = render_to_temporary(job.context, template, target)
+                pending.append((_slim(job), target, done))
+                if on_progress:
+                    on_progress()
+                continue
+            future = pool.submit(render_to_temporary, job.context, template, target)
+            if on_progress:
+                future.add_done_callback(lambda _f: on_progress())
+            pending.append((_slim(job), target, future))
+            window.append(future)
+            while len(window) > 4 * jobs:  # bounded: memory stays flat however large the batch
+                window.popleft().result()
+        done_all = [(item, target, f.result() if isinstance(f, Future) else f) for item, target, f in pending]
+    except BaseException:
+        # A data error (or Ctrl-C): nothing is put in place; the temporary files go.
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for _item, _target, f in pending:
+            temp = (f.result()[0] if isinstance(f, Future) and f.done() and not f.cancelled() else
+                    (f[0] if isinstance(f, tuple) and f else None))  # fmt: skip
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()  # bad data leaves nothing behind, not even the folder
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
+    for item, target, rendered in done_all:
+        if isinstance(item, Outcome):
+            outcome = item
+        else:
+            temp, error = rendered
+            if error is None:
+                try:
+                    outcome = Outcome(item.name, item.source, target, finalize(temp, target, force=force))
+                except VbgenError as exc:
+                    outcome = Outcome(item.name, item.source, None, "failed", exc)
+            else:
+                outcome = Outcome(item.name, item.source, None, "failed", error)
         result.outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)
     return result
 
 
-def _run(
-    jobs: list[Job], out: Path, force: bool, template_folder: Path | None, _workers: int, strict: bool
-) -> Iterator[Outcome]:
-    for job in jobs:
-        yield produce(job, out, force=force, template_folder=template_folder, strict=strict)
+@dataclass(frozen=True)
+class _Pending:
+    """What is kept of a job while the batch renders: its name and data file, not its context."""
+
+    name: str
+    source: Path
 
 
-def _run_parallel(
-    jobs: list[Job], out: Path, force: bool, template_folder: Path | None, workers: int, strict: bool
-) -> Iterator[Outcome]:
-    """Render in worker processes; outcomes come back in document order."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    ready: list[tuple[Job, Path, Path] | Outcome] = []
-    for job in jobs:
-        if strict and (failure := strict_failure(job)):
-            ready.append(failure)
-            continue
-        try:
-            ready.append((job, template_path(job.template, template_folder), safe_target(out, job.name)))
-        except VbgenError as exc:
-            ready.append(Outcome(job, None, "failed", exc))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [
-            item if isinstance(item, Outcome) else pool.submit(_render_write, item[0].context, item[1], item[2], force)
-            for item in ready
-        ]
-        for item, future in zip(ready, futures, strict=True):
-            if isinstance(future, Outcome):
-                yield future
-                continue
-            assert not isinstance(item, Outcome)
-            status, error = future.result()
-            yield Outcome(item[0], item[2] if error is None else None, status, error)
+def _slim(job: Job) -> _Pending:
+    return _Pending(job.name, job.loaded.source.path)

@@ -211,7 +211,7 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
         values = to_json({**job.context.values, "national": NATIONAL})
         defined.setdefault(name, set()).update(context_paths(values))
         try:
-            data = render(job.context, templates[name]).to_bytes()
+            data = render(job.context, templates[name])
         except VbgenError as exc:
             problems.append(Problem("undefined", name, exc.message, data=data_file))
             continue

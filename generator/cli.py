@@ -22,9 +22,15 @@ Ví dụ / Examples:
 """
 
 
+MAX_ERRORS_SHOWN = 20
+
+
 def _fail(exc: Exception) -> None:
-    for line in str(exc).splitlines():
+    lines = str(exc).splitlines()
+    for line in lines[:MAX_ERRORS_SHOWN]:
         click.echo(f"lỗi: {line}", err=True)
+    if len(lines) > MAX_ERRORS_SHOWN:
+        click.echo(f"… và {len(lines) - MAX_ERRORS_SHOWN} lỗi nữa ({len(lines)} lỗi).", err=True)
     raise SystemExit(getattr(exc, "exit_code", 2))
 
 
@@ -72,6 +78,7 @@ Ví dụ:
     "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi văn bản."
 )
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
+@click.option("--pdf", is_flag=True, help="Chuyển thêm mọi văn bản sang PDF (cần LibreOffice).")
 @click.option("--strict", is_flag=True, help="Coi cảnh báo về nội dung thiếu (mục chưa có kết quả) là lỗi.")
 @click.option(
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Số tiến trình dựng song song."
@@ -83,7 +90,13 @@ Ví dụ:
     help="Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx).",
 )
 def build(
-    paths: tuple[Path, ...], out: Path, force: bool, strict: bool, jobs: int, template_folder: Path | None
+    paths: tuple[Path, ...],
+    out: Path,
+    force: bool,
+    pdf: bool,
+    strict: bool,
+    jobs: int,
+    template_folder: Path | None,
 ) -> None:
     """Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
 
@@ -100,11 +113,13 @@ def build(
             bar = click.progressbar(length=total, label="Đang dựng", file=sys.stderr)
             bar.__enter__()
 
+    def progress() -> None:
+        if bar is not None:
+            bar.update(1)
+
     def report(outcome) -> None:
         if outcome.path is not None:
             click.echo(str(outcome.path))
-        if bar is not None:
-            bar.update(1)
 
     try:
         result = run_build(
@@ -115,6 +130,7 @@ def build(
             strict=strict,
             template_folder=template_folder,
             on_start=start,
+            on_progress=progress,
             on_outcome=report,
         )
     except VbgenError as exc:
@@ -127,7 +143,7 @@ def build(
         click.echo(f"cảnh báo: {warning}", err=True)
     by_file: dict[str, list[str]] = {}
     for o in result.failed:
-        by_file.setdefault(str(o.job.loaded.source.path), []).append(f"{o.job.name}: {o.error}")
+        by_file.setdefault(str(o.source), []).append(f"{o.name}: {o.error}")
     for file, errors in by_file.items():
         click.echo(f"lỗi ở {file} ({len(errors)} văn bản):", err=True)
         for line in errors:
@@ -135,6 +151,16 @@ def build(
     written = sum(1 for o in result.outcomes if o.status == "written")
     unchanged = sum(1 for o in result.outcomes if o.status == "unchanged")
     click.echo(f"{written} văn bản đã ghi, {unchanged} không đổi, {len(result.failed)} lỗi.", err=True)
+    if pdf:
+        from .pdf import convert
+
+        try:
+            pdfs = convert(result.written, out, workers=jobs)
+        except VbgenError as exc:
+            _fail(exc)  # the .docx files are written; exit 2 says the PDFs are not
+        for path in pdfs:
+            click.echo(str(path))
+        click.echo(f"{len(pdfs)} tệp PDF đã ghi.", err=True)
     raise SystemExit(result.exit_code)
 
 

@@ -49,6 +49,7 @@ class DocumentContext:
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unverified: set[str] = field(default_factory=set)  # ids of cited references not yet checked
+    empty_tables: list[tuple[Place, str]] = field(default_factory=list)  # tables left out: no rows
 
     @property
     def title(self) -> str:
@@ -126,6 +127,7 @@ class _BodyWriter:
         self.loaded = loaded
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
+        self.empty_tables: list[tuple[Place, str]] = []
 
     def text(self, source: str, *loc: str | int) -> Rich:
         return rich(source, self.variables, self.loaded.place(*loc))
@@ -172,9 +174,7 @@ class _BodyWriter:
 
         data = build_table(spec, base_dir, place, render)
         if data is None:
-            self.warnings.append(
-                f"{place}: {self.loaded.doc_id}: bảng '{spec.title or ''}' chưa có dòng nào; bảng được bỏ qua"
-            )
+            self.empty_tables.append((place, spec.title or ""))
             return
         if data.title:
             self.add("caption", Rich.plain(render(data.title)))
@@ -306,7 +306,7 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
         },
     }
     unverified = {r for r in doc.basis if not corpus.references[r].verified}
-    return DocumentContext(doc, issuer, values, writer.blocks, list(writer.warnings), unverified)
+    return DocumentContext(doc, issuer, values, writer.blocks, list(writer.warnings), unverified, writer.empty_tables)
 
 
 def to_json(value: Any) -> Any:

@@ -72,10 +72,10 @@ def _merge_sections(
 ) -> tuple[list[Section], dict[tuple[str | int, ...], tuple[str | int, ...]]]:
     """The kind's sections with the agency file's replacements and additions, and for each part
     taken from the agency file, the path it came from there."""
-    sections = [s.model_copy(deep=True) for s in kind.sections]
     origin: dict[int, tuple[str | int, ...]] = {}
     if sub is None:
-        return sections, {}
+        return list(kind.sections), {}  # shared, never changed: nothing to copy
+    sections = [s.model_copy(deep=True) for s in kind.sections]
     spec = sub.subplan
     for j, extra in enumerate(spec.sections):
         ids = [s.id for s in sections]

@@ -93,8 +93,17 @@ class Styles:
         ps = ppr.find(qn("w:pStyle")) if ppr is not None else None
         return ps.get(qn("w:val")) if ps is not None else self._default_para
 
-    def style_name(self, paragraph: Paragraph) -> str | None:
-        style_id = self._para_style_id(paragraph._p)
+    def style_id(self, name: str) -> str | None:
+        """The id of the style Word shows as `name` ("VB Data Table" → "VBDataTable")."""
+        for sid, style in self._styles.items():
+            el = style.find(qn("w:name"))
+            if el is not None and el.get(qn("w:val")) == name:
+                return sid
+        return None
+
+    def style_name(self, paragraph: Paragraph | Any) -> str | None:
+        """The name Word shows for a paragraph's style (a python-docx Paragraph or a w:p element)."""
+        style_id = self._para_style_id(paragraph._p if isinstance(paragraph, Paragraph) else paragraph)
         style = self._styles.get(style_id) if style_id else None
         name = style.find(qn("w:name")) if style is not None else None
         return name.get(qn("w:val")) if name is not None else style_id

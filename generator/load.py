@@ -276,10 +276,9 @@ def _catalogue_source(file: Path, mtime_ns: int) -> Source:
 
 def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenError], catalogue: bool = False) -> None:
     source = _catalogue_source(file, file.stat().st_mtime_ns) if catalogue else Source.load(file)
-    tree = source.tree
-    if tree is None:
+    if source.data is None:
         return
-    if not isinstance(tree, dict):
+    if not isinstance(source.data, dict):
         raise DataError("tệp dữ liệu phải là một bảng khóa: giá trị ở cấp cao nhất", source.place(()))
     data = source.plain()
     corpus.warnings.extend(source.warnings)

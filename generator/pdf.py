@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import ConversionError
@@ -33,30 +35,51 @@ def page_count(pdf: Path) -> int:
     return max(counts, default=0)
 
 
-def convert(docx_files: Sequence[Path], out_dir: Path, *, timeout: float = 120.0) -> list[Path]:
-    """Convert `docx_files` to PDF in `out_dir` with one LibreOffice process; return the PDFs.
+def _run_soffice(exe: str, files: Sequence[Path], out_dir: Path, timeout: float) -> None:
+    """One headless LibreOffice process converting `files`, with a private profile."""
+    # A private profile: concurrent conversions must not share LibreOffice's user directory.
+    with tempfile.TemporaryDirectory(prefix="vbgen-lo-") as profile:
+        cmd = [
+            exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nolockcheck",
+            "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, files),
+        ]  # fmt: skip
+        env = {**os.environ, "HOME": profile}
+        # On a timeout, what was converted is kept and the rest is retried.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            subprocess.run(cmd, check=False, capture_output=True, timeout=timeout, env=env)
 
-    Each PDF must exist and have at least one page, else ConversionError names the file.
+
+def _missing(files: Sequence[Path], out_dir: Path) -> list[Path]:
+    return [f for f in files if not (p := out_dir / (f.stem + ".pdf")).is_file() or page_count(p) < 1]
+
+
+def convert(
+    docx_files: Sequence[Path],
+    out_dir: Path,
+    *,
+    workers: int = 1,
+    timeout_per_document: float = 30.0,
+) -> list[Path]:
+    """Convert `docx_files` to PDF in `out_dir`: one LibreOffice process per worker, each given a
+    share of the files; files still missing are retried once, one by one, in fresh processes.
+
+    Every PDF must exist and have a page, else ConversionError names the files.
     """
     if not docx_files:
         return []
     exe = soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    # A private profile: concurrent conversions must not share LibreOffice's user directory.
-    with tempfile.TemporaryDirectory(prefix="vbgen-lo-") as profile:
-        cmd = [
-            exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, docx_files),
-        ]  # fmt: skip
-        env = {**os.environ, "HOME": profile}
-        try:
-            subprocess.run(cmd, check=False, capture_output=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise ConversionError(f"LibreOffice quá thời gian ({timeout:.0f} s) khi chuyển PDF") from None
-    pdfs = []
-    for docx in docx_files:
-        pdf = out_dir / (docx.stem + ".pdf")
-        if not pdf.is_file() or page_count(pdf) < 1:
-            raise ConversionError(f"không tạo được PDF hợp lệ cho {docx.name}")
-        pdfs.append(pdf)
-    return pdfs
+    files = list(docx_files)
+    shares = [files[i::workers] for i in range(max(1, min(workers, len(files))))]
+    # Start-up costs a few seconds a process; each document then takes well under a second.
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        list(pool.map(lambda share: _run_soffice(exe, share, out_dir, 60 + timeout_per_document * len(share)), shares))
+    missing = _missing(files, out_dir)
+    if missing:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            list(pool.map(lambda f: _run_soffice(exe, [f], out_dir, 60 + timeout_per_document), missing))
+        missing = _missing(missing, out_dir)
+    if missing:
+        names = ", ".join(f.name for f in missing)
+        raise ConversionError(f"không tạo được PDF hợp lệ (sau một lần thử lại) cho: {names}")
+    return [out_dir / (f.stem + ".pdf") for f in files]

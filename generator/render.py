@@ -1,26 +1,27 @@
-"""Rendering a context through a docxtpl template, in a Jinja sandbox, into a python-docx document."""
+"""Rendering a context through a docxtpl template, in a Jinja sandbox, into the bytes of a .docx."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docx.document import Document as DocxDocument
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate, RichText
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from lxml import etree
 
 from .context import Block, DocumentContext
-from .docxfmt import TWIPS_PER_MM, Styles, container_width_mm, text_width_mm
+from .docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, text_width_mm
 from .errors import TemplateError
 from .tables import TableData
 from .text import Rich
+from .writer import zip_members
 
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
 RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
@@ -43,13 +44,47 @@ def template_path(name: str, folder: Path | None = None) -> Path:
     return path
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The template sandbox, compiling each distinct source once per process: docxtpl hands it the
+    same template XML for every document of a batch."""
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one environment per process, kept for its life
+    def _compiled(self, source: str) -> jinja2.Template:
+        return super().from_string(source)
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> jinja2.Template:
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled(source)
+        return super().from_string(source, globals, template_class)
+
+
+class _Template(DocxTemplate):
+    """docxtpl with its tag clean-up (patch_xml) done once per distinct part and process, and its
+    listing pass skipped when no value holds a character it would act on."""
+
+    def resolve_listing(self, xml: str) -> str:
+        if any(ch in xml for ch in "\n\t\a\f"):
+            return super().resolve_listing(xml)
+        return xml
+
+    _patched: dict[str, str] = {}  # noqa: RUF012 - source XML → docxtpl's cleaned XML, per process
+
+    def patch_xml(self, src_xml: str) -> str:
+        cached = self._patched.get(src_xml)
+        if cached is None:
+            if len(self._patched) > 256:  # a handful of parts per template: only a safety bound
+                self._patched.clear()
+            cached = self._patched[src_xml] = super().patch_xml(src_xml)
+        return cached
+
+
 @functools.lru_cache(maxsize=1)
 def jinja_env() -> jinja2.Environment:
     """The sandbox every template renders in: strict about undefined names, escaping every value."""
     from .dates import long_date, short_date
     from .figures import vn_number
 
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
     env.filters["number"] = vn_number
@@ -78,23 +113,52 @@ def template_values(values: Any) -> Any:
 
 
 @dataclass
-class Rendered:
-    """A rendered document before it is written."""
+class PreparedTemplate:
+    """A template read once per process: its docxtpl object (never changed by a render), its
+    package members, its styles, and where the body sits in its document part."""
 
-    docx: DocxDocument
+    tpl: _Template
+    members: list[tuple[str, bytes]]
+    document_head: str  # document.xml up to <w:body>
+    document_tail: str  # from </w:body>
+    header_members: dict[str, str]  # relationship id → member name, for headers and footers
+    styles: Styles
+    text_width_mm: float
 
-    def to_bytes(self) -> bytes:
-        buf = io.BytesIO()
-        self.docx.save(buf)
-        return buf.getvalue()
+
+@functools.lru_cache(maxsize=8)
+def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
+    """The template at `path`, prepared (cached per process and file version)."""
+    tpl = _Template(path)
+    tpl.render_init()
+    with zipfile.ZipFile(path) as z:
+        members = [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    document = dict(members)["word/document.xml"].decode("utf-8")
+    m = re.search(r"<w:body\b[^>]*>.*</w:body>", document, re.S)
+    if m is None:
+        raise TemplateError(f"mẫu {Path(path).name}: word/document.xml không có <w:body>")
+    headers = {
+        rel_id: rel.target_part.partname.lstrip("/")
+        for rel_id, rel in tpl.docx.part.rels.items()
+        if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI)
+    }
+    section = tpl.docx.sections[0]
+    width = (section.page_width - section.left_margin - section.right_margin) / 36000
+    return PreparedTemplate(tpl, members, document[: m.start()], document[m.end() :], headers, Styles(tpl.docx), width)
 
 
-def render(ctx: DocumentContext, template: Path) -> Rendered:
-    """Render `ctx` through `template`; template faults become TemplateError naming the template."""
-    tpl = DocxTemplate(str(template))
+def render(ctx: DocumentContext, template: Path) -> bytes:
+    """Render `ctx` through `template` into .docx bytes (the same bytes for the same input).
+
+    Template faults become TemplateError naming the template.
+    """
+    pt = prepared(str(template), template.stat().st_mtime_ns)
     values = template_values({**ctx.values, "national": NATIONAL})
+    env = jinja_env()
     try:
-        tpl.render(values, jinja_env=jinja_env(), autoescape=True)
+        body_xml = pt.tpl.build_xml(values, env)
+        parts = dict(pt.tpl.build_headers_footers_xml(values, pt.tpl.HEADER_URI, env))
+        parts.update(pt.tpl.build_headers_footers_xml(values, pt.tpl.FOOTER_URI, env))
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"mẫu {template.name}: biến không xác định: {exc.message}") from None
     except SecurityError as exc:
@@ -102,39 +166,66 @@ def render(ctx: DocumentContext, template: Path) -> Rendered:
     except jinja2.TemplateSyntaxError as exc:
         around = " ".join(getattr(exc, "docx_context", []) or [])
         raise TemplateError(f"mẫu {template.name}: lỗi cú pháp: {exc.message}; quanh: {around.strip()[:200]}") from None
-    doc = tpl.docx
-    size_rules(doc)
-    shape_tables(doc, [b.table for b in ctx.blocks if b.table is not None])
-    set_properties(doc, ctx)
-    return Rendered(doc)
+    body = pt.tpl.fix_tables(body_xml)
+    pt.tpl.docx_ids_index = 1000  # drawing ids numbered alike in every document
+    pt.tpl.fix_docpr_ids(body)
+    size_rules(body, pt)
+    shape_tables(body, [b.table for b in ctx.blocks if b.table is not None], pt)
+    replaced = {
+        "word/document.xml": (pt.document_head + etree.tostring(body, encoding="unicode") + pt.document_tail).encode(),
+        "docProps/core.xml": core_properties(ctx),
+        **{pt.header_members[rel_id]: xml for rel_id, xml in parts.items()},
+    }
+    return zip_members([(name, replaced.get(name, data)) for name, data in pt.members])
 
 
-def _containers(doc: DocxDocument) -> list[Any]:
-    out: list[Any] = [doc]
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                out.append(cell)
+# -- layout computed from the text -----------------------------------------------------------------
+
+
+def _text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _containers(body: Any, pt: PreparedTemplate) -> list[tuple[list[Any], float]]:
+    """Each run of sibling paragraphs, with the width available to them: the body, each cell."""
+    out = [([c for c in body if c.tag == qn("w:p")], pt.text_width_mm)]
+    for tc in body.iter(qn("w:tc")):
+        width = pt.text_width_mm
+        tcw = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+        if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None) and tcw.get(qn("w:w")):
+            width = int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
+        out.append(([c for c in tc if c.tag == qn("w:p")], width))
     return out
 
 
-def size_rules(doc: DocxDocument) -> None:
+def _first_run(p: Any) -> Any | None:
+    return next((r for r in p.iter(qn("w:r")) if any((t.text or "").strip() for t in r.iter(qn("w:t")))), None)
+
+
+def _width_of(p: Any, styles: Styles) -> float:
+    fmt = styles.run_format(p, _first_run(p))
+    return text_width_mm(_text(p).strip(), fmt.size or 14, fmt.bold)
+
+
+def size_rules(body: Any, pt: PreparedTemplate) -> None:
     """Set each rule line's length from the text above it (ND30: the agency name's rule 1/3-1/2 of
-    the name, the tiêu ngữ's as long as the tiêu ngữ, the trích yếu's 1/3-1/2 of it)."""
-    styles = Styles(doc)
-    for container in _containers(doc):
-        paragraphs = container.paragraphs
+    the name, the tiêu ngữ's as long as the tiêu ngữ, the trích yếu's 1/3-1/2 of it), and the
+    DỰ THẢO box to its text."""
+    styles = pt.styles
+    wanted = {styles.style_id(n) for n in (*RULE_STYLES, *BOX_STYLES)} - {None}
+    for paragraphs, avail in _containers(body, pt):
         for i, p in enumerate(paragraphs):
+            ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+            if ps is None or ps.get(qn("w:val")) not in wanted:
+                continue  # only rules and boxes are sized: skip the rest cheaply
             style_name = styles.style_name(p) or ""
-            if style_name in BOX_STYLES and p.text.strip():
-                fmt = styles.run_format(p, p.runs[0] if p.runs else None)
-                width = text_width_mm(p.text.strip(), fmt.size or 14, fmt.bold) + 2 * BOX_PADDING_MM
-                _set_indent(p, max((container_width_mm(doc, container) - width) / 2, 0))
+            if style_name in BOX_STYLES and _text(p).strip():
+                _set_indent(p, max((avail - _width_of(p, styles) - 2 * BOX_PADDING_MM) / 2, 0))
                 continue
             share = RULE_STYLES.get(style_name)
             if share is None:
                 continue
-            above = [q for q in paragraphs[:i] if q.text.strip()]
+            above = [q for q in paragraphs[:i] if _text(q).strip()]
             if not above:
                 continue
             name = styles.style_name(above[-1])
@@ -143,73 +234,89 @@ def size_rules(doc: DocxDocument) -> None:
                 if styles.style_name(q) != name:
                     break
                 group.append(q)
-            avail = container_width_mm(doc, container)
-            widths = []
-            for q in group:
-                fmt = styles.run_format(q, q.runs[0] if q.runs else None)
-                widths.append(text_width_mm(q.text.strip(), fmt.size or 14, fmt.bold))
-            length = min(max(widths), avail) * share
+            length = min(max(_width_of(q, styles) for q in group), avail) * share
             _set_indent(p, max((avail - length) / 2, 0))
 
 
-def shape_tables(doc: DocxDocument, tables: list[TableData]) -> None:
-    """Give each data table (style "VB Data Table", in body order) its column widths and alignment."""
-    styles = Styles(doc)
-    data_style = next((sid for sid, el in styles._styles.items() if _style_name(el) == "VB Data Table"), None)
-    placed = [t for t in doc.tables if t._tbl.tblPr is not None and _table_style(t) == data_style]
-    width_mm = container_width_mm(doc, doc)
-    for table, data in zip(placed, tables, strict=False):
+def shape_tables(body: Any, tables: list[TableData], pt: PreparedTemplate) -> None:
+    """Give each data table (style "VB Data Table", in body order) its column widths, alignment
+    and bold rows."""
+    if not tables:
+        return
+    data_style = pt.styles.style_id("VB Data Table")
+    placed = [t for t in body.iter(qn("w:tbl")) if _table_style(t) == data_style]
+    for tbl, data in zip(placed, tables, strict=False):
         total = sum(data.widths) or 1.0
-        widths = [round(width_mm * w / total * TWIPS_PER_MM) for w in data.widths]
-        grid = table._tbl.tblGrid
-        for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+        widths = [round(pt.text_width_mm * w / total * TWIPS_PER_MM) for w in data.widths]
+        for col, w in zip(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")), widths, strict=False):
             col.set(qn("w:w"), str(w))
-        for r, row in enumerate(table.rows):
-            for c, cell in enumerate(row.cells):
-                if c >= len(widths):
-                    break
-                cell.width = round(widths[c] / TWIPS_PER_MM * 36000)
-                if r > 0 and data.aligns[c] != "left":
-                    for p in cell.paragraphs:
-                        p.alignment = ALIGN[data.aligns[c]]  # figures line up on the right
-                if r > 0 and r - 1 in data.bold_rows:
-                    for p in cell.paragraphs:
-                        for run in p.runs:
-                            run.bold = True
+        for r, tr in enumerate(tbl.findall(qn("w:tr"))):
+            for c, tc in enumerate(tr.findall(qn("w:tc"))[: len(widths)]):
+                tcw = _child(_child(tc, "w:tcPr", first=True), "w:tcW")
+                tcw.set(qn("w:w"), str(widths[c]))
+                tcw.set(qn("w:type"), "dxa")
+                if r == 0:
+                    continue
+                for p in tc.findall(qn("w:p")):
+                    if data.aligns[c] != "left":  # figures line up on the right, STT in the middle
+                        _child(_child(p, "w:pPr", first=True), "w:jc").set(qn("w:val"), data.aligns[c])
+                    if r - 1 in data.bold_rows:
+                        for run in p.iter(qn("w:r")):
+                            _child(_child(run, "w:rPr", first=True), "w:b")
 
 
-def _style_name(el: Any) -> str | None:
-    name = el.find(qn("w:name"))
-    return name.get(qn("w:val")) if name is not None else None
+def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
+    """`parent`'s child `tag`, made when missing (first in order for the *Pr elements)."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = etree.Element(qn(tag))
+        if first:
+            parent.insert(0, el)
+        else:
+            parent.append(el)
+    return el
 
 
-def _table_style(table: Any) -> str | None:
-    ts = table._tbl.tblPr.find(qn("w:tblStyle"))
+def _table_style(tbl: Any) -> str | None:
+    ts = tbl.find(qn("w:tblPr") + "/" + qn("w:tblStyle"))
     return ts.get(qn("w:val")) if ts is not None else None
 
 
 def _set_indent(p: Any, side_mm: float) -> None:
     """Indent a paragraph by `side_mm` on both sides (centres a rule or a box of that width)."""
-    ppr = p._p.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = _child(_child(p, "w:pPr", first=True), "w:ind")
     ind.set(qn("w:left"), str(round(side_mm * TWIPS_PER_MM)))
     ind.set(qn("w:right"), str(round(side_mm * TWIPS_PER_MM)))
 
 
-def set_properties(doc: DocxDocument, ctx: DocumentContext) -> None:
-    """Core properties from the data, so that a rebuild gives the same bytes."""
+# -- properties ----------------------------------------------------------------------------------
+
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+
+
+def core_properties(ctx: DocumentContext) -> bytes:
+    """docProps/core.xml from the data (title, agency, the document's date), never the clock, so
+    that a rebuild gives the same bytes."""
     when = ctx.document.date or dt.date(ctx.document.plan_year, 1, 1)
-    stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
-    props = doc.core_properties
-    props.title = ctx.title
-    props.subject = ctx.values["type_name"]
-    props.author = ctx.issuer.full_name or ctx.issuer.name
-    props.last_modified_by = "vbgen"
-    props.comments = ""
-    props.created = stamp
-    props.modified = stamp
-    props.last_printed = stamp
-    props.revision = 1
+    stamp = f"{when.isoformat()}T00:00:00Z"
+    root = etree.Element(f"{{{_CORE_NS['cp']}}}coreProperties", nsmap=_CORE_NS)
+
+    def add(ns: str, tag: str, text: str, w3cdtf: bool = False) -> None:
+        el = etree.SubElement(root, f"{{{_CORE_NS[ns]}}}{tag}")
+        el.text = text
+        if w3cdtf:
+            el.set(f"{{{_CORE_NS['xsi']}}}type", "dcterms:W3CDTF")
+
+    add("dc", "title", ctx.title)
+    add("dc", "subject", str(ctx.values["type_name"]))
+    add("dc", "creator", ctx.issuer.full_name or ctx.issuer.name)
+    add("cp", "lastModifiedBy", "vbgen")
+    add("cp", "revision", "1")
+    add("dcterms", "created", stamp, w3cdtf=True)
+    add("dcterms", "modified", stamp, w3cdtf=True)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

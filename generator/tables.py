@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).split()).casefold()
 
 
-def _cell_text(value: Any, column: Column, render: Callable[[str], str], where: Place) -> str:
+def _cell_text(value: Any, column: Column, render: Callable[[str], str], where: Callable[[], Place]) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
@@ -51,7 +52,7 @@ def _cell_text(value: Any, column: Column, render: Callable[[str], str], where: 
             try:
                 value = float(raw) if "." in raw else int(raw)
             except ValueError:
-                raise DataError(f"cột '{column.title}' cần một số, có '{value}'", where) from None
+                raise DataError(f"cột '{column.title}' cần một số, có '{value}'", where()) from None
         return vn_number(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -106,7 +107,7 @@ def read_rows(
         if not any(str(c or "").strip() for c in row):
             continue
         values = {key: (row[j] if j < len(row) else None) for key, j in index.items()}
-        out.append((values, Place(f"{label}", r)))
+        out.append((values, functools.partial(Place, label, r)))
     return out
 
 
@@ -144,14 +145,17 @@ def build_table(
     if not columns:
         raise DataError("bảng cần 'columns'", place)
     keys = {c.key for c in columns}
-    rows: list[tuple[dict[str, Cell], Place]] = []
+    # Where each row is, worked out only for an error message (it may parse the YAML again).
+    rows: list[tuple[dict[str, Cell], Callable[[], Place]]] = []
     if spec.file:
         rows += read_rows(spec, columns, base_dir, place)
     for i, row in enumerate([*(spec.rows or []), *spec.add_rows]):
         for key in row:
             if key not in keys and not key.startswith("_"):  # "_bold" and the like are row options
                 raise DataError(f"dòng {i + 1} của bảng có cột '{key}' không khai báo", place, suggest(key, keys))
-        rows.append((row, Place(place.file, place.line, place.column, f"{place.field}.rows.{i}")))
+        rows.append(
+            (row, functools.partial(lambda i: Place(place.file, place.line, None, f"{place.field}.rows.{i}"), i))
+        )
     if not rows:
         return None
     body = []
@@ -159,7 +163,7 @@ def build_table(
     for n, (row, where) in enumerate(rows, start=1):
         cells = []
         for c in columns:
-            cell_place = Place(where.file, where.line, None, f"cột '{c.title}'")
+            cell_place = functools.partial(lambda w, t: Place(w().file, w().line, None, f"cột '{t}'"), where, c.title)
             cells.append(_cell_text(row.get(c.key), c, render, cell_place))
         body.append(([str(n)] if spec.numbered else []) + cells)
     header = ([STT] if spec.numbered else []) + [c.title for c in columns]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import zipfile
@@ -16,16 +17,22 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps: the same input gives the s
 MAX_SLUG = 60
 
 
+@functools.lru_cache(maxsize=4096)
+def _slug(text: str, lowercase: bool = True, max_length: int = 0) -> str:
+    """python-slugify, remembered: a batch repeats the same kinds, codes and titles."""
+    return slugify(text, lowercase=lowercase, max_length=max_length, word_boundary=bool(max_length))
+
+
 def output_name(doc: Document, issuer: Body, title: str, kind: str = "") -> str:
     """`2024-22-KH-SGTVT-dan-van-chinh-quyen.docx`; unnumbered: `2024-KH-SGTVT-<slug>.docx`."""
     parts = [str(doc.plan_year)]
     if doc.number is not None:
         parts.append(f"{doc.number:02d}")
-    parts.append(slugify(doc.type, lowercase=False))
-    parts.append(slugify(issuer.code or "", lowercase=False) or "vb")
+    parts.append(_slug(doc.type, lowercase=False))
+    parts.append(_slug(issuer.code or "", lowercase=False) or "vb")
     if kind:
-        parts.append(slugify(kind))
-    slug = slugify(doc.short_name or title, max_length=MAX_SLUG, word_boundary=True)
+        parts.append(_slug(kind))
+    slug = _slug(doc.short_name or title, max_length=MAX_SLUG)
     if slug:
         parts.append(slug)
     return "-".join(p for p in parts if p) + ".docx"
@@ -41,48 +48,57 @@ def safe_target(out: Path, name: str) -> Path:
     return target
 
 
-def reproducible(data: bytes) -> bytes:
-    """The same zip with fixed timestamps and attributes, parts in their original order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
+def zip_members(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip of `members` in their order, with fixed timestamps and attributes: the same input
+    gives the same bytes."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 3
-            dst.writestr(fixed, src.read(info.filename))
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            z.writestr(info, data)
     return buf.getvalue()
 
 
 def write_atomic(target: Path, data: bytes, *, force: bool = False) -> str:
-    """Write `data` to `target` through a temporary file and a rename.
+    """Write `data` to `target` through a temporary file and a rename (see finalize)."""
+    return finalize(write_temporary(target, data), target, force=force)
 
-    Returns "written", "unchanged" (same bytes already there) or raises OutputError when a
-    different file is there and `force` is off.
-    """
-    if target.exists() or target.is_symlink():
-        if not target.is_file() or target.is_symlink():
-            raise OutputError("đường dẫn đã có và không phải tệp thường; không ghi", Place(target))
-        try:
-            same = target.read_bytes() == data
-        except OSError as exc:
-            raise OutputError(f"không đọc được tệp đã có: {exc.strerror}", Place(target)) from None
-        if same:
-            return "unchanged"
-        if not force:
-            raise OutputError("tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè")
+
+def write_temporary(target: Path, data: bytes) -> Path:
+    """Write `data` to a hidden temporary file beside `target` (flushed to disk); returns its path.
+    It becomes `target` only through finalize()."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        raise OutputError(f"không ghi được tệp tạm: {exc.strerror}", Place(target)) from None
+    return tmp
+
+
+def finalize(tmp: Path, target: Path, *, force: bool = False) -> str:
+    """Put a temporary file in place: "written", or "unchanged" when the same bytes are already
+    there; an existing different file is kept (OutputError) unless `force`."""
+    try:
+        if target.exists() or target.is_symlink():
+            if not target.is_file() or target.is_symlink():
+                raise OutputError("đường dẫn đã có và không phải tệp thường; không ghi", Place(target))
+            if target.read_bytes() == tmp.read_bytes():
+                return "unchanged"
+            if not force:
+                raise OutputError("tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè")
+        os.replace(tmp, target)
+        return "written"
+    except OSError as exc:
         raise OutputError(f"không ghi được tệp: {exc.strerror}", Place(target)) from None
-    return "written"
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def clean_stale_temporaries(out: Path) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DataError, Place
 
@@ -25,6 +25,20 @@ class _Constructor(RoundTripConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+class _SafeConstructor(SafeConstructor):
+    """The fast loader's constructor: timestamps stay text, as in the round-trip loader."""
+
+
+_SafeConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+def _fast_yaml() -> YAML:
+    """libyaml (C) when installed: plain data, no positions; used first, as data is mostly right."""
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _SafeConstructor
+    return yaml
 
 
 def make_yaml() -> YAML:
@@ -45,13 +59,49 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", text), dropped
 
 
+class LazyPlace:
+    """A Place computed on first use: file, line, column and field of a value in a Source."""
+
+    __slots__ = ("_field", "_loc", "_place", "_source")
+
+    def __init__(self, source: Source, loc: tuple[str | int, ...], field_path: str | None) -> None:
+        self._source, self._loc, self._field, self._place = source, loc, field_path, None
+
+    def resolve(self) -> Place:
+        if self._place is None:
+            self._place = self._source.exact_place(self._loc, self._field)
+        return self._place
+
+    @property
+    def file(self) -> Path:
+        return self._source.path
+
+    @property
+    def line(self) -> int | None:
+        return self.resolve().line
+
+    @property
+    def column(self) -> int | None:
+        return self.resolve().column
+
+    @property
+    def field(self) -> str | None:
+        return self.resolve().field
+
+    def __str__(self) -> str:
+        return str(self.resolve())
+
+
 @dataclass
 class Source:
-    """One loaded YAML file: its round-trip tree and its plain, cleaned data."""
+    """One loaded YAML file: its plain data, and (built when a place is needed) its round-trip
+    tree with the line and column of every value."""
 
     path: Path
-    tree: Any
+    text: str
+    data: Any
     warnings: list[str] = field(default_factory=list)
+    _tree: Any = None
 
     @classmethod
     def load(cls, path: Path) -> Source:
@@ -62,16 +112,36 @@ class Source:
         except OSError as exc:
             raise DataError(f"không đọc được tệp: {exc.strerror}", Place(path)) from None
         try:
-            tree = make_yaml().load(raw)
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else None
-            col = mark.column + 1 if mark else None
-            what = exc.problem or exc.context or "lỗi cú pháp"
-            raise DataError(f"lỗi cú pháp YAML: {what}", Place(path, line, col)) from None
-        return cls(path, tree)
+            return cls(path, raw, _fast_yaml().load(raw))
+        except YAMLError:
+            source = cls(path, raw, None)
+            source.data = source.tree  # the round-trip loader says where the error is
+            return source
+
+    @property
+    def tree(self) -> Any:
+        """The round-trip tree (for positions), parsed on first use."""
+        if self._tree is None:
+            try:
+                self._tree = make_yaml().load(self.text)
+            except MarkedYAMLError as exc:
+                mark = exc.problem_mark or exc.context_mark
+                line = mark.line + 1 if mark else None
+                col = mark.column + 1 if mark else None
+                what = exc.problem or exc.context or "lỗi cú pháp"
+                hint = None
+                nearby = self.text.splitlines()[max((line or 1) - 3, 0) : line or 1]
+                if any("{{" in text for text in nearby):
+                    hint = 'một giá trị có {{ }} nằm trong [...] hay {...} phải đặt trong ngoặc kép: "… {{ year }}"'
+                raise DataError(f"lỗi cú pháp YAML: {what}", Place(self.path, line, col), hint) from None
+        return self._tree
 
     def place(self, loc: Sequence[str | int], field_path: str | None = None) -> Place:
+        """Where the value at `loc` is, worked out only when someone reads it (it needs the
+        round-trip tree, which most runs never parse)."""
+        return LazyPlace(self, tuple(loc), field_path)  # type: ignore[return-value]
+
+    def exact_place(self, loc: Sequence[str | int], field_path: str | None = None) -> Place:
         """The place of the value at `loc`; as deep as the tree goes (a missing key: its parent)."""
         node = self.tree
         line = col = None
@@ -114,4 +184,4 @@ class Source:
                 return text
             return node
 
-        return walk(self.tree, ())
+        return walk(self.data, ())
