@@ -18,6 +18,7 @@ Ví dụ / Examples:
   vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
   vbgen lint out/*.docx
   vbgen deadlines data --ics han.ics
+  vbgen draft data --year 2025 --out du-thao-2025
   vbgen schema > vbgen.schema.json
 """
 
@@ -309,6 +310,48 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, as_json: bool, today: o
         click.echo(f"{short_date(e.date)}  ({when})  {e.what}{to}  [{e.plan}, {e.issuer}]")
     if ics is not None:
         click.echo(f"đã ghi {ics}", err=True)
+
+
+@main.command(
+    epilog="""\b
+Ví dụ:
+  vbgen draft data --year 2025 --out du-thao-2025
+  vbgen build du-thao-2025 --out out-2025
+  vbgen draft data --year 2025 --out du-thao-2025 --json
+"""
+)
+@click.argument("src", type=click.Path(exists=True, path_type=Path))
+@click.option("--year", required=True, type=click.IntRange(1990, 2200), help="Năm của dự thảo.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
+@click.option("--json", "as_json", is_flag=True, help="In bản tóm tắt dạng JSON.")
+def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
+    """Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp hay thư mục), dưới dạng dự thảo.
+
+    The plan year becomes YEAR, numbers and dates are cleared (the documents print as DỰ THẢO),
+    deadlines move by the same number of years, a body succeeded by another is replaced by its
+    successor, and references tied to the old year are flagged for review in the new files.
+    """
+    from .draft import REVIEW
+    from .draft import draft as run_draft
+    from .errors import VbgenError
+
+    try:
+        report = run_draft(src, year, out, force=force)
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    for f in report.files:
+        click.echo(f"{f.source} → {f.output or '(bỏ qua)'}")
+        for change in f.changes:
+            click.echo(f"    {change}")
+        for item in f.review:
+            click.echo(f"    {REVIEW}: {item}")
+    reviews = sum(len(f.review) for f in report.files)
+    click.echo(f"{reviews} điểm cần xem lại; dựng bản dự thảo: vbgen build {out} --out <thư mục>", err=True)
 
 
 @main.command()

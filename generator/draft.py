@@ -1,0 +1,255 @@
+"""`vbgen draft`: next year's data files written from this year's, as drafts to review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from .dates import add_years, short_date
+from .errors import DataError, OutputError, Place
+from .load import Corpus, find_root, load, yaml_files
+from .writer import write_atomic
+
+FACT_KEYS = {"bodies", "references", "kinds", "criteria"}
+CITE_RE = re.compile(r"cite(?:_short)?\(\s*'([^']+)'")
+REVIEW = "XEM LẠI"
+
+
+def _yaml() -> YAML:
+    """Round-trip YAML that keeps order, comments, quotes and dates, and does not re-wrap lines."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+@dataclass
+class FileReport:
+    """What drafting did to one file, and what a person should look at."""
+
+    source: str
+    output: str | None
+    changes: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class DraftReport:
+    """The whole draft: a report for each file."""
+
+    year: int
+    files: list[FileReport] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"year": self.year, "files": [f.to_json() for f in self.files]}
+
+
+def successor(corpus: Corpus, body_id: str, year: int) -> str:
+    """The body that issues for `body_id` in `year`, following successions dated up to that year."""
+    seen = {body_id}
+    current = body_id
+    while (s := corpus.bodies[current].succeeded) is not None and s.date.year <= year and s.by not in seen:
+        seen.add(s.by)
+        current = s.by
+    return current
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value if not isinstance(value, dt.datetime) else value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _replace_year_in_path(rel: Path, old: int, new: int) -> Path:
+    return Path(*[str(new) if part == str(old) else part for part in rel.parts])
+
+
+def _replace_year_in_id(doc_id: str, old: int, new: int) -> str:
+    return "/".join(str(new) if part == str(old) else part for part in doc_id.split("/"))
+
+
+def _texts(node: Any) -> list[str]:
+    """Every string inside a YAML node."""
+    if isinstance(node, dict):
+        return [t for v in node.values() for t in _texts(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts(v)]
+    return [node] if isinstance(node, str) else []
+
+
+def _year_tied(corpus: Corpus, ref_ids: set[str], old: int) -> list[str]:
+    """References cited that belong to the old year: issued in it, or about it, or valid only then."""
+    flagged = []
+    for ref_id in sorted(ref_ids):
+        ref = corpus.references.get(ref_id)
+        if ref is None:
+            continue
+        tied = (ref.date is not None and ref.date.year == old) or (ref.subject and str(old) in ref.subject)
+        tied = tied or (ref.valid_to is not None and ref.valid_to.year == old)
+        if tied:
+            flagged.append(ref_id)
+    return flagged
+
+
+def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftReport:
+    """Write next year's data files from `src` (a file or a folder) into `out`."""
+    corpus = load([src])  # the source must be valid data: drafting bad data helps nobody
+    root = find_root(src)
+    files = yaml_files(src) if src.is_dir() else [src]
+    if src.is_dir() and src.resolve() != root.resolve():
+        files = yaml_files(root)  # the facts of the data root come along
+    report = DraftReport(year)
+    yaml = _yaml()
+    planned: dict[Path, bytes] = {}
+    tables: dict[Path, Path] = {}
+    for file in files:
+        rel = file.resolve().relative_to(root.resolve())
+        data = yaml.load(file.read_text(encoding="utf-8"))
+        keys = set(data) if isinstance(data, dict) else set()
+        fr = FileReport(str(file), None)
+        report.files.append(fr)
+        if keys and keys <= FACT_KEYS:
+            planned[out / rel] = file.read_bytes()
+            fr.output, fr.changes = str(out / rel), ["dữ kiện (danh mục) chép nguyên"]
+            continue
+        if "results" in keys:
+            fr.changes.append("kết quả năm cũ: không mang sang năm mới")
+            continue
+        if "plan" in keys:
+            old = _draft_plan(corpus, data["plan"], year, fr)
+        elif "subplan" in keys:
+            old = _draft_subplan(corpus, data["subplan"], year, fr, file, tables, root)
+        else:
+            planned[out / rel] = file.read_bytes()
+            fr.output = str(out / rel)
+            continue
+        target = out / _replace_year_in_path(rel, old, year) if old else out / rel
+        buf = io.StringIO()
+        if fr.review:  # above the file's own comments, which are kept
+            buf.write(f"# {REVIEW} (vbgen draft {year}):\n" + "".join(f"# - {r}\n" for r in fr.review))
+        yaml.dump(data, buf)
+        planned[target] = buf.getvalue().encode("utf-8")
+        fr.output = str(target)
+    for rel, source in tables.items():
+        planned[out / rel] = source.read_bytes()
+    # Check every target first: an existing different file stops the draft before anything is written.
+    for target, content in planned.items():
+        if target.exists() and target.read_bytes() != content and not force:
+            raise OutputError("tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè")
+    for target, content in planned.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, content, force=force)
+    return report
+
+
+def _shift_deadlines(node: Any, years: int, fr: FileReport) -> None:
+    for deadline in node.get("deadlines") or []:
+        d = _as_date(deadline.get("date"))
+        if d is not None:
+            moved = add_years(d, years)
+            deadline["date"] = moved
+            fr.changes.append(f"hạn '{deadline.get('id')}': {short_date(d)} → {short_date(moved)}")
+
+
+def _clear_number_and_date(node: Any, fr: FileReport) -> None:
+    if node.pop("number", None) is not None:
+        fr.changes.append("số văn bản để trống (cấp khi ban hành)")
+    if node.pop("date", None) is not None:
+        fr.changes.append("ngày ban hành để trống (ghi khi ban hành)")
+
+
+def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
+    old_date = _as_date(plan.get("date"))
+    old = int(plan.get("year") or (old_date.year if old_date else year - 1))
+    if year <= old:
+        raise DataError(f"năm dự thảo {year} phải sau năm của kế hoạch ({old})", Place(fr.source))
+    keys = list(plan)
+    at = keys.index("date") if "date" in keys else keys.index("year") if "year" in keys else len(keys)
+    plan.pop("year", None)
+    _clear_number_and_date(plan, fr)
+    plan.insert(min(at, len(plan)), "year", year)  # where the date was: readable, same order
+    fr.changes.append(f"năm kế hoạch: {old} → {year}")
+    _shift_deadlines(plan, year - old, fr)
+    for call in plan.get("subplans") or []:
+        if isinstance(call, dict):
+            _clear_number_and_date(call, fr)
+    if plan.get("id"):
+        plan["id"] = _replace_year_in_id(str(plan["id"]), old, year)
+    issuer = str(plan.get("issuer"))
+    new_issuer = successor(corpus, issuer, year)
+    if new_issuer != issuer:
+        _move_to_successor(corpus, plan, issuer, new_issuer, fr)
+    cited = {m for t in _texts(plan) for m in CITE_RE.findall(t)}
+    cited |= {str(r) for r in plan.get("implements") or []} | {str(r) for r in plan.get("basis") or []}
+    for ref_id in _year_tied(corpus, cited, old):
+        ref = corpus.references[ref_id]
+        fr.review.append(
+            f"văn bản dẫn chiếu '{ref_id}' ({ref.kind} năm {ref.date.year if ref.date else old}) "
+            f"gắn với năm {old}: thay bằng văn bản của năm {year}"
+        )
+    for kind_call in plan.get("subplans") or []:
+        kind_id = kind_call if isinstance(kind_call, str) else kind_call.get("kind")
+        kind = corpus.kinds.get(str(kind_id))
+        if kind and kind.yearly_basis:
+            from .derive import in_force
+
+            if not any(in_force(corpus.references[r], year) for r in kind.yearly_basis):
+                fr.review.append(
+                    f"kế hoạch con '{kind_id}': danh mục chưa có văn bản hằng năm cho năm {year} "
+                    f"(có: {', '.join(kind.yearly_basis)})"
+                )
+    return old
+
+
+def _move_to_successor(corpus: Corpus, plan: Any, old_id: str, new_id: str, fr: FileReport) -> None:
+    """Issue under the successor; what the successor lacks (units, organisations) is flagged."""
+    new = corpus.bodies[new_id]
+    plan["issuer"] = new_id
+    when = corpus.bodies[old_id].succeeded
+    fr.changes.append(f"cơ quan ban hành: {old_id} → {new_id} (kế thừa từ {short_date(when.date) if when else '?'})")
+    fr.review.append(f"cơ quan ban hành đổi thành {new.name}: xem lại nội dung nói về cơ quan cũ")
+    if plan.get("drafted_by") not in new.units:  # the old agency's unit id may not exist there
+        unit = next(iter(new.units), None)
+        note = f"; tạm dùng '{unit}'" if unit else ""
+        fr.review.append(f"đơn vị soạn thảo '{plan.get('drafted_by')}' không có ở {new.name}{note}")
+        if unit:
+            plan["drafted_by"] = unit
+    recipients = plan.get("recipients") or {}
+    implement = recipients.get("implement") or []
+    own = {*new.units, *new.organisations, "all-units"}
+    for item in [i for i in implement if i not in own]:
+        implement.remove(item)
+        fr.review.append(f"nơi nhận '{item}' không có ở {new.name}: đã bỏ")
+
+
+def _draft_subplan(
+    corpus: Corpus, sub: Any, year: int, fr: FileReport, file: Path, tables: dict[Path, Path], root: Path
+) -> int:
+    """A sub-plan file for next year: its plan's new id, no number or date; its table file comes
+    along, flagged, as last year's list."""
+    plan_id = str(sub.get("plan"))
+    main = corpus.all_documents.get(plan_id)
+    old = main.document.plan_year if main else year - 1
+    sub["plan"] = _replace_year_in_id(plan_id, old, year)
+    _clear_number_and_date(sub, fr)
+    table = sub.get("table") or {}
+    if table.get("file"):
+        source = (file.parent / str(table["file"])).resolve()
+        tables[_replace_year_in_path(source.relative_to(root.resolve()), old, year)] = source
+        fr.review.append(f"bảng lấy từ '{table['file']}' là danh sách năm {old}: cập nhật cho năm {year}")
+    return old
