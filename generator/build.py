@@ -117,12 +117,45 @@ class _Collector:
             )
 
 
+def check_consistency(loaded: LoadedDocument, numbers: dict[tuple, LoadedDocument]) -> None:
+    """Rules across a document's fields and across documents: a number is used once per agency,
+    type and year (ND30 Điều 15); the date falls in the plan's year (or its December before: plans
+    are often issued then); no deadline comes before the document's date."""
+    doc = loaded.document
+    if doc.number is not None:
+        key = (doc.issuer, doc.type, doc.plan_year, doc.number)
+        if key in numbers:
+            other = numbers[key]
+            raise DataError(
+                f"số {doc.number:02d}/{doc.type} năm {doc.plan_year} đã dùng cho '{other.doc_id}' "
+                f"({other.place('number')}); số văn bản là duy nhất trong năm của một cơ quan",
+                loaded.place("number"),
+            )
+        numbers[key] = loaded
+    if doc.date is not None:
+        year = doc.plan_year
+        if not (doc.date.year == year or (doc.date.year == year - 1 and doc.date.month == 12)):
+            raise DataError(
+                f"ngày {doc.date.isoformat()} nằm ngoài năm {year} của văn bản "
+                f"(chỉ được sớm hơn vào tháng 12 năm {year - 1})",
+                loaded.place("date"),
+            )
+        for i, d in enumerate(doc.deadlines):
+            if d.date < doc.date:
+                raise DataError(
+                    f"hạn '{d.id}' ({d.date.isoformat()}) trước ngày của văn bản ({doc.date.isoformat()})",
+                    loaded.place("deadlines", i, "date"),
+                )
+
+
 def iter_jobs(corpus: Corpus, warnings: list[str]) -> Iterator[Job]:
     """Every document the data describes, with its context, one at a time; a data error is raised
     when its document comes (so a build writes nothing until the last one is made)."""
     names: dict[str, Path] = {}
+    numbers: dict[tuple, LoadedDocument] = {}
     collector = _Collector(corpus, warnings)
     for loaded in documents(corpus, warnings):
+        check_consistency(loaded, numbers)
         ctx = build_context(corpus, loaded)
         collector.add(loaded, ctx)
         name = output_name(loaded.document, ctx.issuer, ctx.title)

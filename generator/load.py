@@ -444,6 +444,16 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
                         suggest(kind, corpus.kinds),
                     )
                 )
+    for plan_id, res in corpus.results.items():
+        main_id = plan_id.split("#")[0]
+        if main_id not in corpus.all_documents:
+            errors.append(
+                UnknownIdError(
+                    f"không có kế hoạch '{plan_id}' để báo cáo kết quả",
+                    res.place("plan"),
+                    suggest(main_id, corpus.all_documents),
+                )
+            )
     for (plan_id, kind), sp in corpus.subplans.items():
         if plan_id not in corpus.all_documents:
             errors.append(

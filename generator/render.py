@@ -160,6 +160,8 @@ def render(ctx: DocumentContext, template: Path) -> bytes:
         parts = dict(pt.tpl.build_headers_footers_xml(values, pt.tpl.HEADER_URI, env))
         parts.update(pt.tpl.build_headers_footers_xml(values, pt.tpl.FOOTER_URI, env))
     except jinja2.UndefinedError as exc:
+        if "unsafe" in (exc.message or ""):  # the sandbox hides Python internals as "undefined"
+            raise TemplateError(f"mẫu {template.name}: thao tác không được phép trong sandbox: {exc.message}") from None
         raise TemplateError(f"mẫu {template.name}: biến không xác định: {exc.message}") from None
     except SecurityError as exc:
         raise TemplateError(f"mẫu {template.name}: thao tác không được phép trong sandbox: {exc}") from None

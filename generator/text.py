@@ -17,8 +17,10 @@ from .errors import DataError, Place, TemplateError, suggest
 from .figures import vn_number
 
 # Characters a value inserted by {{ }} must not contribute to the emphasis markup: they are swapped
-# for private-use stand-ins before the markup is parsed, and swapped back inside each run.
-_GUARD = {"*": "\ue001", "_": "\ue002"}
+# for stand-ins before the markup is parsed, and swapped back inside each run. The stand-ins are
+# U+FFFE and U+FFFF, which XML cannot hold: the loader removes them from all data, so no value
+# can contain them.
+_GUARD = {"*": "\ufffe", "_": "\uffff"}
 _UNGUARD = str.maketrans({v: k for k, v in _GUARD.items()})
 _GUARD_TABLE = str.maketrans(_GUARD)
 
@@ -141,6 +143,8 @@ def render_text(source: str, variables: Mapping[str, Any], place: Place | None =
     try:
         return _compile(source).render(variables)
     except jinja2.UndefinedError as exc:
+        if "unsafe" in (exc.message or ""):
+            raise TemplateError(f"văn bản dùng thao tác không được phép trong sandbox: {exc.message}", place) from None
         name = re.search(r"'([^']+)' is undefined", exc.message or "")
         hint = suggest(name.group(1), variables) if name else None
         shown = f"'{name.group(1)}'" if name else exc.message

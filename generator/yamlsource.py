@@ -15,6 +15,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DataError, Place
 
+YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to libyaml, ordinary characters to YAML 1.2
 # Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return.
 _XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF}
 
@@ -111,6 +112,11 @@ class Source:
             raise DataError(f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})", Place(path)) from None
         except OSError as exc:
             raise DataError(f"không đọc được tệp: {exc.strerror}", Place(path)) from None
+        if any(ch in raw for ch in YAML11_BREAKS):
+            # libyaml reads these as line breaks (YAML 1.1); the data must mean what YAML 1.2 says.
+            source = cls(path, raw, None)
+            source.data = source.tree
+            return source
         try:
             return cls(path, raw, _fast_yaml().load(raw))
         except YAMLError:

@@ -1,0 +1,62 @@
+"""Messages in the user's language: Vietnamese by default, English on request, via Babel catalogues."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+import locale
+import os
+from importlib import resources
+
+LANGUAGES = ("vi", "en")
+_current = {"lang": None}
+
+
+def detect() -> str:
+    """The language from VBGEN_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else Vietnamese."""
+    for var in ("VBGEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            code = value.split("_")[0].split(".")[0].lower()
+            if code in LANGUAGES:
+                return code
+            if var == "VBGEN_LANG":
+                break
+    try:
+        code = (locale.getlocale()[0] or "").split("_")[0].lower()
+    except ValueError:
+        code = ""
+    return code if code in LANGUAGES else "vi"
+
+
+def set_language(lang: str | None) -> None:
+    """Choose the language of messages for this process (None: detect it)."""
+    _current["lang"] = lang if lang in LANGUAGES else None
+
+
+def language() -> str:
+    return _current["lang"] or detect()
+
+
+@functools.lru_cache(maxsize=4)
+def _translations(lang: str) -> gettext.NullTranslations:
+    """The catalogue of `lang`, compiled from its .po file by Babel at first use (no .mo to ship)."""
+    if lang == "vi":  # the messages are written in Vietnamese
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = resources.files("generator").joinpath(f"locale/{lang}/LC_MESSAGES/vbgen.po")
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def _(message: str, **values: object) -> str:
+    """`message` (Vietnamese, with {named} fields) in the current language, fields filled in."""
+    text = _translations(language()).gettext(message)
+    return text.format(**values) if values else text
