@@ -11,6 +11,7 @@ from pathlib import Path
 from .context import DocumentContext, build_context
 from .derive import document_reference, register_documents, subplans
 from .errors import DataError, OutputError, UnknownIdError, VbgenError, suggest
+from .i18n import _
 from .load import Corpus, LoadedDocument, load
 from .render import render, template_path
 from .reports import reports
@@ -84,7 +85,9 @@ def documents(corpus: Corpus, warnings: list[str]) -> Iterator[LoadedDocument]:
     for plan_id, res in corpus.results.items():
         if plan_id not in produced and plan_id.split("#")[0] in asked:
             raise UnknownIdError(
-                f"không có kế hoạch '{plan_id}' để báo cáo kết quả", res.place("plan"), suggest(plan_id, produced)
+                _("không có kế hoạch '{plan}' để báo cáo kết quả", plan=plan_id),
+                res.place("plan"),
+                suggest(plan_id, produced),
             )
 
 
@@ -127,8 +130,15 @@ def check_consistency(loaded: LoadedDocument, numbers: dict[tuple, LoadedDocumen
         if key in numbers:
             other = numbers[key]
             raise DataError(
-                f"số {doc.number:02d}/{doc.type} năm {doc.plan_year} đã dùng cho '{other.doc_id}' "
-                f"({other.place('number')}); số văn bản là duy nhất trong năm của một cơ quan",
+                _(
+                    "số {number}/{type} năm {year} đã dùng cho '{other}' ({place}); "
+                    "số văn bản là duy nhất trong năm của một cơ quan",
+                    number=str(doc.number).zfill(2),
+                    type=doc.type,
+                    year=doc.plan_year,
+                    other=other.doc_id,
+                    place=other.place("number"),
+                ),
                 loaded.place("number"),
             )
         numbers[key] = loaded
@@ -136,14 +146,23 @@ def check_consistency(loaded: LoadedDocument, numbers: dict[tuple, LoadedDocumen
         year = doc.plan_year
         if not (doc.date.year == year or (doc.date.year == year - 1 and doc.date.month == 12)):
             raise DataError(
-                f"ngày {doc.date.isoformat()} nằm ngoài năm {year} của văn bản "
-                f"(chỉ được sớm hơn vào tháng 12 năm {year - 1})",
+                _(
+                    "ngày {date} nằm ngoài năm {year} của văn bản (chỉ được sớm hơn vào tháng 12 năm {before})",
+                    date=doc.date.isoformat(),
+                    year=year,
+                    before=year - 1,
+                ),
                 loaded.place("date"),
             )
         for i, d in enumerate(doc.deadlines):
             if d.date < doc.date:
                 raise DataError(
-                    f"hạn '{d.id}' ({d.date.isoformat()}) trước ngày của văn bản ({doc.date.isoformat()})",
+                    _(
+                        "hạn '{id}' ({date}) trước ngày của văn bản ({doc_date})",
+                        id=d.id,
+                        date=d.date.isoformat(),
+                        doc_date=doc.date.isoformat(),
+                    ),
                     loaded.place("deadlines", i, "date"),
                 )
 
@@ -160,7 +179,14 @@ def iter_jobs(corpus: Corpus, warnings: list[str]) -> Iterator[Job]:
         collector.add(loaded, ctx)
         name = output_name(loaded.document, ctx.issuer, ctx.title)
         if name in names:
-            raise OutputError(f"hai văn bản cùng tên tệp đầu ra '{name}': {names[name]} và {loaded.source.path}")
+            raise OutputError(
+                _(
+                    "hai văn bản cùng tên tệp đầu ra '{name}': {first} và {second}",
+                    name=name,
+                    first=names[name],
+                    second=loaded.source.path,
+                )
+            )
         names[name] = loaded.source.path
         yield Job(loaded, template_for(loaded.document.type), ctx, name)
     collector.close()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from .dates import long_date, short_date
 from .errors import DataError, Place
+from .i18n import _
 from .model import Body, Reference
 from .numbering import kind_code
 
@@ -15,7 +16,7 @@ def _issuer_code(ref: Reference, bodies: Mapping[str, Body], place: Place | None
         return ref.issuer_code
     codes = [bodies[b].code for b in ref.issuers]
     if any(c is None for c in codes):
-        raise DataError("cơ quan ban hành chưa có 'code' để viết ký hiệu; thêm 'code' hoặc 'issuer_code'", place)
+        raise DataError(_("cơ quan ban hành chưa có 'code' để viết ký hiệu; thêm 'code' hoặc 'issuer_code'"), place)
     return "-".join(c for c in codes if c)
 
 
@@ -34,7 +35,7 @@ def symbol(ref: Reference, bodies: Mapping[str, Body], place: Place | None = Non
         return f"{ref.number}/{ref.number_year}/{code}-{issuer}" if code else f"{ref.number}/{ref.number_year}/{issuer}"
     if bodies[ref.issuers[0]].party:
         if not code:
-            raise DataError(f"không biết mã loại của '{ref.kind}'; thêm 'code'", place)
+            raise DataError(_("không biết mã loại của '{kind}'; thêm 'code'", kind=ref.kind), place)
         return f"{ref.number}-{code}/{issuer}"
     return f"{ref.number}/{code}-{issuer}" if code else f"{ref.number}/{issuer}"
 

@@ -28,10 +28,15 @@ MAX_ERRORS_SHOWN = 20
 
 def _fail(exc: Exception) -> None:
     lines = str(exc).splitlines()
+    from .i18n import _
+
+    prefix = _("lỗi")
     for line in lines[:MAX_ERRORS_SHOWN]:
-        click.echo(f"lỗi: {line}", err=True)
+        click.echo(f"{prefix}: {line}", err=True)
     if len(lines) > MAX_ERRORS_SHOWN:
-        click.echo(f"… và {len(lines) - MAX_ERRORS_SHOWN} lỗi nữa ({len(lines)} lỗi).", err=True)
+        click.echo(
+            _("… và {more} lỗi nữa ({total} lỗi).", more=len(lines) - MAX_ERRORS_SHOWN, total=len(lines)), err=True
+        )
     raise SystemExit(getattr(exc, "exit_code", 2))
 
 
@@ -46,9 +51,12 @@ class _Group(click.Group):
         except Exception as exc:
             if os.environ.get("VBGEN_DEBUG"):
                 raise
+            from .i18n import _
+
             click.echo(
-                f"lỗi nội bộ của vbgen: {type(exc).__name__}: {exc}\n"
-                "Xin báo lỗi kèm lệnh đã chạy; đặt VBGEN_DEBUG=1 để xem chi tiết.",
+                _("lỗi nội bộ của vbgen: {kind}: {what}", kind=type(exc).__name__, what=exc)
+                + "\n"
+                + _("Xin báo lỗi kèm lệnh đã chạy; đặt VBGEN_DEBUG=1 để xem chi tiết."),
                 err=True,
             )
             raise SystemExit(1) from None
@@ -58,12 +66,21 @@ class _Group(click.Group):
     cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
 )
 @click.version_option(package_name="vbgen", prog_name="vbgen")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Ngôn ngữ của thông báo (mặc định: VBGEN_LANG, hoặc locale, hoặc vi). Language of messages.",
+)
+def main(lang: str | None) -> None:
     """vbgen: soạn Kế hoạch, Báo cáo theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML.
 
     Builds Vietnamese administrative documents (plans, sub-plans, reports) as .docx files laid out
     per Decree 30/2020/NĐ-CP, from YAML data.
     """
+    from .i18n import set_language
+
+    set_language(lang)
 
 
 @main.command(
@@ -105,6 +122,7 @@ def build(
     """
     from .build import build as run_build
     from .errors import VbgenError
+    from .i18n import _
 
     bar = None
 
@@ -140,18 +158,27 @@ def build(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    prefix = _("cảnh báo")
     for warning in result.warnings:
-        click.echo(f"cảnh báo: {warning}", err=True)
+        click.echo(f"{prefix}: {warning}", err=True)
     by_file: dict[str, list[str]] = {}
     for o in result.failed:
         by_file.setdefault(str(o.source), []).append(f"{o.name}: {o.error}")
     for file, errors in by_file.items():
-        click.echo(f"lỗi ở {file} ({len(errors)} văn bản):", err=True)
+        click.echo(_("lỗi ở {file} ({count} văn bản):", file=file, count=len(errors)), err=True)
         for line in errors:
             click.echo(f"  {line}", err=True)
     written = sum(1 for o in result.outcomes if o.status == "written")
     unchanged = sum(1 for o in result.outcomes if o.status == "unchanged")
-    click.echo(f"{written} văn bản đã ghi, {unchanged} không đổi, {len(result.failed)} lỗi.", err=True)
+    click.echo(
+        _(
+            "{written} văn bản đã ghi, {unchanged} không đổi, {failed} lỗi.",
+            written=written,
+            unchanged=unchanged,
+            failed=len(result.failed),
+        ),
+        err=True,
+    )
     if pdf:
         from .pdf import convert
 
@@ -161,7 +188,7 @@ def build(
             _fail(exc)  # the .docx files are written; exit 2 says the PDFs are not
         for path in pdfs:
             click.echo(str(path))
-        click.echo(f"{len(pdfs)} tệp PDF đã ghi.", err=True)
+        click.echo(_("{count} tệp PDF đã ghi.", count=len(pdfs)), err=True)
     raise SystemExit(result.exit_code)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from . import citations
 from .dates import date_line, short_date
 from .errors import DataError, Place, suggest
+from .i18n import _
 from .load import Corpus, LoadedDocument
 from .model import Body, Bullet, Document, Node, TableSpec, Target
 from .numbering import number_line, point_letter, roman, type_name
@@ -85,7 +86,9 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
 
     def deadline(deadline_id: str) -> str:
         if deadline_id not in deadlines:
-            raise DataError(f"không có hạn '{deadline_id}' trong 'deadlines'", None, suggest(deadline_id, deadlines))
+            raise DataError(
+                _("không có hạn '{id}' trong 'deadlines'", id=deadline_id), None, suggest(deadline_id, deadlines)
+            )
         return short_date(deadlines[deadline_id].date)
 
     def body(body_id: str) -> dict[str, str]:
@@ -194,7 +197,7 @@ class _BodyWriter:
     def child(self, child: Node | str | Target, level: int, n: int, parent_id: str, loc: tuple[str | int, ...]) -> None:
         if level > MAX_LEVEL:
             raise DataError(
-                "nội dung lồng quá ba cấp (I. → 1. → a)); dùng 'bullets' cho cấp sâu hơn", self.loaded.place(*loc)
+                _("nội dung lồng quá ba cấp (I. → 1. → a)); dùng 'bullets' cho cấp sâu hơn"), self.loaded.place(*loc)
             )
         label = f"{n}." if level == 2 else f"{point_letter(n)})"
         node_id = f"{parent_id}.{n if level == 2 else point_letter(n)}"
@@ -223,9 +226,9 @@ class _BodyWriter:
 def header_values(corpus: Corpus, doc: Document, issuer: Body, place: Place) -> dict[str, Any]:
     """The header table's lines: chủ quản, agency name, Số, place and date."""
     if not issuer.code:
-        raise DataError(f"{issuer.name} chưa có 'code' (chữ viết tắt trong ký hiệu)", place)
+        raise DataError(_("{agency} chưa có 'code' (chữ viết tắt trong ký hiệu)", agency=issuer.name), place)
     if not issuer.place:
-        raise DataError(f"{issuer.name} chưa có 'place' (địa danh của dòng ngày tháng)", place)
+        raise DataError(_("{agency} chưa có 'place' (địa danh của dòng ngày tháng)", agency=issuer.name), place)
     parent_line = ""
     if issuer.parent:
         parent = corpus.bodies[issuer.parent]
@@ -263,7 +266,7 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
         for text in writer.paragraph_texts(doc.closing, "closing"):
             writer.add("p", text)
     if not writer.blocks:
-        raise DataError("văn bản không có nội dung (opening, sections, closing)", loaded.place())
+        raise DataError(_("văn bản không có nội dung (opening, sections, closing)"), loaded.place())
     last = next(b for b in reversed(writer.blocks) if b.kind != "table")
     if not str(last.text).rstrip().endswith(END_MARK):
         last.text = last.text.ending(END_MARK)

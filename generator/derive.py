@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from .errors import DataError, Place
+from .i18n import _
 from .load import ALL_UNITS, Corpus, LoadedDocument, LoadedSubplan
 from .model import Body, Document, Kind, Recipients, Reference, Section, SubplanCall, TableSpec
 from .numbering import DOC_TYPES
@@ -57,8 +58,12 @@ def authority(corpus: Corpus, issuer_id: str, role: str, place: Place | None) ->
             return body.authorities[role]
         current = body.parent
     raise DataError(
-        f"không biết cơ quan nào giữ vai trò '{role}' đối với '{issuer_id}'; "
-        f"thêm 'authorities: {{{role}: <id cơ quan>}}' vào cơ quan chủ quản",
+        _(
+            "không biết cơ quan nào giữ vai trò '{role}' đối với '{agency}'; "
+            "thêm 'authorities: {{{role}: <id cơ quan>}}' vào cơ quan chủ quản",
+            role=role,
+            agency=issuer_id,
+        ),
         place,
     )
 
@@ -160,7 +165,8 @@ def subplans(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Itera
             )
         if spec and spec.drafted_by and spec.drafted_by not in issuer.units:
             raise DataError(
-                f"'{spec.drafted_by}' không phải đơn vị của {issuer.name}", sub.place("drafted_by") if sub else None
+                _("'{unit}' không phải đơn vị của {agency}", unit=spec.drafted_by, agency=issuer.name),
+                sub.place("drafted_by") if sub else None,
             )
         sections, section_origin = _merge_sections(kind, sub, warnings)
         derived = Document(

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class Place:
@@ -27,7 +29,7 @@ class Place:
                     where += f":{self.column}"
             parts.append(where)
         if self.field:
-            parts.append(f"trường '{self.field}'")
+            parts.append(_("trường '{field}'", field=self.field))
         return ", ".join(parts)
 
 
@@ -83,4 +85,4 @@ class CombinedError(DataError):
 def suggest(name: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest valid choice, or None when nothing is close."""
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f"có phải '{close[0]}'?" if close else None
+    return _("có phải '{name}'?", name=close[0]) if close else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import gettext
 import io
-import locale
 import os
 from importlib import resources
 
@@ -14,7 +13,9 @@ _current = {"lang": None}
 
 
 def detect() -> str:
-    """The language from VBGEN_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else Vietnamese."""
+    """The language from VBGEN_LANG, else from the locale variables (LC_ALL, LC_MESSAGES, LANG) when
+    they name vi or en, else Vietnamese (the system's own default locale is not taken: many offices'
+    machines run an English system for Vietnamese work)."""
     for var in ("VBGEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
@@ -23,11 +24,7 @@ def detect() -> str:
                 return code
             if var == "VBGEN_LANG":
                 break
-    try:
-        code = (locale.getlocale()[0] or "").split("_")[0].lower()
-    except ValueError:
-        code = ""
-    return code if code in LANGUAGES else "vi"
+    return "vi"
 
 
 def set_language(lang: str | None) -> None:
@@ -54,6 +51,11 @@ def _translations(lang: str) -> gettext.NullTranslations:
     write_mo(buf, catalog)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a message for the catalogue where it is defined; it is translated where it is used."""
+    return message
 
 
 def _(message: str, **values: object) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
+from .i18n import N_, _
 from .model import Body, CriteriaSet, Document, Kind, Reference, ResultsFile, SubplanFile
 from .yamlsource import Source
 
@@ -28,24 +29,25 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "results": ResultsFile,
 }
 
+
 _MESSAGES = {
-    "missing": "thiếu trường bắt buộc",
-    "extra_forbidden": "trường không có trong lược đồ dữ liệu",
-    "date_parsing": "ngày không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD",
-    "date_from_datetime_parsing": "ngày không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD",
-    "date_type": "cần một ngày dạng YYYY-MM-DD",
-    "int_parsing": "cần một số nguyên",
-    "int_type": "cần một số nguyên",
-    "float_parsing": "cần một số",
-    "bool_parsing": "cần true hoặc false",
-    "bool_type": "cần true hoặc false",
-    "string_type": "cần một chuỗi văn bản",
-    "string_too_short": "không được để trống",
-    "list_type": "cần một danh sách",
-    "dict_type": "cần một bảng khóa: giá trị",
-    "model_type": "cần một bảng khóa: giá trị",
-    "model_attributes_type": "cần một bảng khóa: giá trị",
-    "too_short": "danh sách cần ít nhất một phần tử",
+    "missing": N_("thiếu trường bắt buộc"),
+    "extra_forbidden": N_("trường không có trong lược đồ dữ liệu"),
+    "date_parsing": N_("ngày không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("ngày không hợp lệ: cần một ngày có thật, dạng YYYY-MM-DD"),
+    "date_type": N_("cần một ngày dạng YYYY-MM-DD"),
+    "int_parsing": N_("cần một số nguyên"),
+    "int_type": N_("cần một số nguyên"),
+    "float_parsing": N_("cần một số"),
+    "bool_parsing": N_("cần true hoặc false"),
+    "bool_type": N_("cần true hoặc false"),
+    "string_type": N_("cần một chuỗi văn bản"),
+    "string_too_short": N_("không được để trống"),
+    "list_type": N_("cần một danh sách"),
+    "dict_type": N_("cần một bảng khóa: giá trị"),
+    "model_type": N_("cần một bảng khóa: giá trị"),
+    "model_attributes_type": N_("cần một bảng khóa: giá trị"),
+    "too_short": N_("danh sách cần ít nhất một phần tử"),
 }
 
 
@@ -103,19 +105,21 @@ def validation_errors(
         loc = _tags_dropped(err["loc"])
         full = (*base, *loc)
         kind = err["type"]
-        message = _MESSAGES.get(kind)
+        message = _(_MESSAGES[kind]) if kind in _MESSAGES else None
         hint = None
         if kind == "literal_error":
-            message = f"giá trị không hợp lệ; cần một trong: {err['ctx']['expected']}"
+            message = _("giá trị không hợp lệ; cần một trong: {expected}", expected=err["ctx"]["expected"])
             hint = suggest(
                 str(err.get("input")), str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ").split(", ")
             )
         elif kind == "extra_forbidden":
             hint = suggest(str(loc[-1]), _fields_at(model, loc[:-1]))
         elif kind == "string_pattern_mismatch":
-            message = f"'{err.get('input')}' không đúng dạng (mẫu {err['ctx']['pattern']})"
+            message = _(
+                "'{value}' không đúng dạng (mẫu {pattern})", value=err.get("input"), pattern=err["ctx"]["pattern"]
+            )
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            message = f"giá trị {err.get('input')} ngoài khoảng cho phép ({err['msg']})"
+            message = _("giá trị {value} ngoài khoảng cho phép ({rule})", value=err.get("input"), rule=err["msg"])
         elif kind == "value_error":
             message = str(err["msg"]).removeprefix("Value error, ")
         if message is None:
@@ -202,7 +206,7 @@ class Corpus:
             return self.bodies[body_id]
         except KeyError:
             raise UnknownIdError(
-                f"không có cơ quan '{body_id}' trong danh mục cơ quan", place, suggest(body_id, self.bodies)
+                _("không có cơ quan '{id}' trong danh mục cơ quan", id=body_id), place, suggest(body_id, self.bodies)
             ) from None
 
     def reference(self, ref_id: str, place: Place | None) -> Reference:
@@ -210,7 +214,7 @@ class Corpus:
             return self.references[ref_id]
         except KeyError:
             raise UnknownIdError(
-                f"không có văn bản '{ref_id}' trong danh mục văn bản dẫn chiếu",
+                _("không có văn bản '{id}' trong danh mục văn bản dẫn chiếu", id=ref_id),
                 place,
                 suggest(ref_id, self.references),
             ) from None
@@ -239,7 +243,7 @@ def load(paths: Iterable[Path | str]) -> Corpus:
     errors: list[VbgenError] = []
     for p in targets:
         if not p.exists():
-            raise DataError("không tìm thấy tệp hoặc thư mục", Place(p))
+            raise DataError(_("không tìm thấy tệp hoặc thư mục"), Place(p))
     roots = sorted({find_root(p) for p in targets})
     corpus = Corpus(roots=roots)
     for file in yaml_files(CATALOGUE):
@@ -279,13 +283,17 @@ def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenErro
     if source.data is None:
         return
     if not isinstance(source.data, dict):
-        raise DataError("tệp dữ liệu phải là một bảng khóa: giá trị ở cấp cao nhất", source.place(()))
+        raise DataError(_("tệp dữ liệu phải là một bảng khóa: giá trị ở cấp cao nhất"), source.place(()))
     data = source.plain()
     corpus.warnings.extend(source.warnings)
     for key, value in data.items():
         if key not in SECTIONS:
             raise DataError(
-                f"khóa cấp cao nhất '{key}' không được biết; dùng một trong: {', '.join(SECTIONS)}",
+                _(
+                    "khóa cấp cao nhất '{key}' không được biết; dùng một trong: {keys}",
+                    key=key,
+                    keys=", ".join(SECTIONS),
+                ),
                 source.place((key,)),
                 suggest(key, SECTIONS),
             )
@@ -300,14 +308,14 @@ def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenErro
             continue
         model = SECTIONS[key]
         if not isinstance(value, dict):
-            errors.append(DataError("cần một bảng id: nội dung", source.place((key,))))
+            errors.append(DataError(_("cần một bảng id: nội dung"), source.place((key,))))
             continue
         store: dict[str, Any] = getattr(corpus, key)
         for item_id, item in value.items():
             place = source.place((key, item_id))
             if item_id in store and (key, item_id) not in corpus.catalogue_ids:
                 first = corpus.places[(key, item_id)]
-                errors.append(DataError(f"id '{item_id}' đã được định nghĩa ở {first}", place))
+                errors.append(DataError(_("id '{id}' đã được định nghĩa ở {place}", id=item_id, place=first), place))
                 continue
             corpus.catalogue_ids.discard((key, item_id))  # a data folder's own definition wins
             try:
@@ -332,7 +340,9 @@ def _load_document(
         doc.id = rel.as_posix().lower()
     if doc.id in corpus.all_documents:
         other = corpus.all_documents[doc.id].source.path
-        errors.append(DataError(f"hai văn bản cùng id '{doc.id}' (cả {other})", source.place((*base, "id"))))
+        errors.append(
+            DataError(_("hai văn bản cùng id '{id}' (cả {other})", id=doc.id, other=other), source.place((*base, "id")))
+        )
         return
     corpus.all_documents[doc.id] = LoadedDocument(doc, source, base)
 
@@ -345,7 +355,12 @@ def _load_results(corpus: Corpus, source: Source, value: Any, errors: list[Vbgen
         return
     if res.plan in corpus.results:
         other = corpus.results[res.plan].source.path
-        errors.append(DataError(f"đã có tệp kết quả của '{res.plan}' ({other})", source.place(("results", "plan"))))
+        errors.append(
+            DataError(
+                _("đã có tệp kết quả của '{plan}' ({other})", plan=res.plan, other=other),
+                source.place(("results", "plan")),
+            )
+        )
         return
     corpus.results[res.plan] = LoadedResults(res, source)
 
@@ -360,7 +375,10 @@ def _load_subplan(corpus: Corpus, source: Source, value: Any, errors: list[Vbgen
     if key in corpus.subplans:
         other = corpus.subplans[key].source.path
         errors.append(
-            DataError(f"đã có tệp kế hoạch con '{sub.kind}' của '{sub.plan}' ({other})", source.place(("subplan",)))
+            DataError(
+                _("đã có tệp kế hoạch con '{kind}' của '{plan}' ({other})", kind=sub.kind, plan=sub.plan, other=other),
+                source.place(("subplan",)),
+            )
         )
         return
     corpus.subplans[key] = LoadedSubplan(sub, source, ("subplan",))
@@ -374,7 +392,9 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         if body_id is not None and body_id not in corpus.bodies:
             errors.append(
                 UnknownIdError(
-                    f"không có cơ quan '{body_id}' trong danh mục cơ quan", place, suggest(body_id, corpus.bodies)
+                    _("không có cơ quan '{id}' trong danh mục cơ quan", id=body_id),
+                    place,
+                    suggest(body_id, corpus.bodies),
                 )
             )
 
@@ -387,7 +407,10 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         while current.parent and current.parent in corpus.bodies:
             if current.parent in chain:
                 errors.append(
-                    DataError(f"quan hệ cơ quan chủ quản tạo vòng: {' → '.join([*chain, current.parent])}", place)
+                    DataError(
+                        _("quan hệ cơ quan chủ quản tạo vòng: {chain}", chain=" → ".join([*chain, current.parent])),
+                        place,
+                    )
                 )
                 break
             chain.append(current.parent)
@@ -405,7 +428,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
             if ref_id not in corpus.references:
                 errors.append(
                     UnknownIdError(
-                        f"không có văn bản '{ref_id}' trong danh mục văn bản dẫn chiếu",
+                        _("không có văn bản '{id}' trong danh mục văn bản dẫn chiếu", id=ref_id),
                         loaded.place("basis", i),
                         suggest(ref_id, corpus.references),
                     )
@@ -418,7 +441,12 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
             if item not in own:
                 errors.append(
                     UnknownIdError(
-                        f"'{item}' không phải tổ chức, đơn vị của {issuer.name} (hay '{ALL_UNITS}')",
+                        _(
+                            "'{item}' không phải tổ chức, đơn vị của {agency} (hay '{all}')",
+                            item=item,
+                            agency=issuer.name,
+                            all=ALL_UNITS,
+                        ),
                         loaded.place("recipients", "implement", i),
                         suggest(item, own),
                     )
@@ -426,7 +454,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         if doc.drafted_by not in issuer.units:
             errors.append(
                 UnknownIdError(
-                    f"'{doc.drafted_by}' không phải đơn vị của {issuer.name}",
+                    _("'{unit}' không phải đơn vị của {agency}", unit=doc.drafted_by, agency=issuer.name),
                     loaded.place("drafted_by"),
                     suggest(doc.drafted_by, issuer.units),
                 )
@@ -439,7 +467,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
             if kind not in corpus.kinds:
                 errors.append(
                     UnknownIdError(
-                        f"không có loại kế hoạch con '{kind}' trong danh mục",
+                        _("không có loại kế hoạch con '{kind}' trong danh mục", kind=kind),
                         loaded.place("subplans", i),
                         suggest(kind, corpus.kinds),
                     )
@@ -449,7 +477,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         if main_id not in corpus.all_documents:
             errors.append(
                 UnknownIdError(
-                    f"không có kế hoạch '{plan_id}' để báo cáo kết quả",
+                    _("không có kế hoạch '{plan}' để báo cáo kết quả", plan=plan_id),
                     res.place("plan"),
                     suggest(main_id, corpus.all_documents),
                 )
@@ -458,7 +486,9 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         if plan_id not in corpus.all_documents:
             errors.append(
                 UnknownIdError(
-                    f"không có kế hoạch '{plan_id}'", sp.place("plan"), suggest(plan_id, corpus.all_documents)
+                    _("không có kế hoạch '{plan}'", plan=plan_id),
+                    sp.place("plan"),
+                    suggest(plan_id, corpus.all_documents),
                 )
             )
             continue
@@ -466,7 +496,11 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         if kind not in calls:
             errors.append(
                 DataError(
-                    f"kế hoạch '{plan_id}' không gọi kế hoạch con '{kind}'; thêm '{kind}' vào 'subplans' của nó",
+                    _(
+                        "kế hoạch '{plan}' không gọi kế hoạch con '{kind}'; thêm '{kind}' vào 'subplans' của nó",
+                        plan=plan_id,
+                        kind=kind,
+                    ),
                     sp.place("kind"),
                     suggest(kind, calls),
                 )

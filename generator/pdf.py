@@ -13,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import ConversionError
+from .i18n import N_, _
 
-INSTALL_HINT = "cài LibreOffice: apt-get install libreoffice-writer-nogui (Debian/Ubuntu)"
+INSTALL_HINT = N_("cài LibreOffice: apt-get install libreoffice-writer-nogui (Debian/Ubuntu)")
 
 
 def soffice() -> str:
@@ -23,7 +24,7 @@ def soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise ConversionError("không tìm thấy LibreOffice (soffice) để chuyển sang PDF", hint=INSTALL_HINT)
+    raise ConversionError(_("không tìm thấy LibreOffice (soffice) để chuyển sang PDF"), hint=_(INSTALL_HINT))
 
 
 def page_count(pdf: Path) -> int:
@@ -81,5 +82,5 @@ def convert(
         missing = _missing(missing, out_dir)
     if missing:
         names = ", ".join(f.name for f in missing)
-        raise ConversionError(f"không tạo được PDF hợp lệ (sau một lần thử lại) cho: {names}")
+        raise ConversionError(_("không tạo được PDF hợp lệ (sau một lần thử lại) cho: {names}", names=names))
     return [out_dir / (f.stem + ".pdf") for f in files]

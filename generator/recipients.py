@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .errors import DataError, Place
+from .i18n import _
 from .model import Body, Recipients, Unit
 
 HEADING = "Nơi nhận:"
@@ -41,7 +42,9 @@ def recipient_lines(
     for item in recipients.implement:
         if item == ALL_UNITS:
             if not issuer.all_units:
-                raise DataError(f"{issuer.name} chưa có 'all_units' (dòng Nơi nhận cho mọi đơn vị)", place)
+                raise DataError(
+                    _("{agency} chưa có 'all_units' (dòng Nơi nhận cho mọi đơn vị)", agency=issuer.name), place
+                )
             name = issuer.all_units
         elif item in issuer.organisations:
             org = issuer.organisations[item]

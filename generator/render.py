@@ -19,6 +19,7 @@ from lxml import etree
 from .context import Block, DocumentContext
 from .docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, text_width_mm
 from .errors import TemplateError
+from .i18n import _
 from .tables import TableData
 from .text import Rich
 from .writer import zip_members
@@ -40,7 +41,7 @@ def template_dir() -> Path:
 def template_path(name: str, folder: Path | None = None) -> Path:
     path = (folder or template_dir()) / name
     if not path.is_file():
-        raise TemplateError(f"không tìm thấy mẫu '{name}' trong {folder or template_dir()}")
+        raise TemplateError(_("không tìm thấy mẫu '{name}' trong {folder}", name=name, folder=folder or template_dir()))
     return path
 
 
@@ -136,7 +137,7 @@ def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
     document = dict(members)["word/document.xml"].decode("utf-8")
     m = re.search(r"<w:body\b[^>]*>.*</w:body>", document, re.S)
     if m is None:
-        raise TemplateError(f"mẫu {Path(path).name}: word/document.xml không có <w:body>")
+        raise TemplateError(_("mẫu {template}: word/document.xml không có <w:body>", template=Path(path).name))
     headers = {
         rel_id: rel.target_part.partname.lstrip("/")
         for rel_id, rel in tpl.docx.part.rels.items()
@@ -161,13 +162,30 @@ def render(ctx: DocumentContext, template: Path) -> bytes:
         parts.update(pt.tpl.build_headers_footers_xml(values, pt.tpl.FOOTER_URI, env))
     except jinja2.UndefinedError as exc:
         if "unsafe" in (exc.message or ""):  # the sandbox hides Python internals as "undefined"
-            raise TemplateError(f"mẫu {template.name}: thao tác không được phép trong sandbox: {exc.message}") from None
-        raise TemplateError(f"mẫu {template.name}: biến không xác định: {exc.message}") from None
+            raise TemplateError(
+                _(
+                    "mẫu {template}: thao tác không được phép trong sandbox: {what}",
+                    template=template.name,
+                    what=exc.message,
+                )
+            ) from None
+        raise TemplateError(
+            _("mẫu {template}: biến không xác định: {what}", template=template.name, what=exc.message)
+        ) from None
     except SecurityError as exc:
-        raise TemplateError(f"mẫu {template.name}: thao tác không được phép trong sandbox: {exc}") from None
+        raise TemplateError(
+            _("mẫu {template}: thao tác không được phép trong sandbox: {what}", template=template.name, what=exc)
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         around = " ".join(getattr(exc, "docx_context", []) or [])
-        raise TemplateError(f"mẫu {template.name}: lỗi cú pháp: {exc.message}; quanh: {around.strip()[:200]}") from None
+        raise TemplateError(
+            _(
+                "mẫu {template}: lỗi cú pháp: {what}; quanh: {around}",
+                template=template.name,
+                what=exc.message,
+                around=around.strip()[:200],
+            )
+        ) from None
     body = pt.tpl.fix_tables(body_xml)
     pt.tpl.docx_ids_index = 1000  # drawing ids numbered alike in every document
     pt.tpl.fix_docpr_ids(body)

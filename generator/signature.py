@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import DataError, Place
+from .i18n import _
 from .model import Body, Signer
 
 
@@ -13,7 +14,7 @@ def _upper(text: str) -> str:
 def authority_lines(signer: Signer, issuer: Body, place: Place | None = None) -> list[str]:
     """The capitalised lines above the signature, e.g. ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]."""
     if not issuer.head_title:
-        raise DataError(f"{issuer.name} chưa có 'head_title' (chức danh người đứng đầu)", place)
+        raise DataError(_("{agency} chưa có 'head_title' (chức danh người đứng đầu)", agency=issuer.name), place)
     head = _upper(issuer.head_title)
     lines: list[str] = []
     auth = signer.authority
@@ -25,13 +26,13 @@ def authority_lines(signer: Signer, issuer: Body, place: Place | None = None) ->
         lines.append(head)
     elif auth == "deputy":
         if not issuer.deputy_title:
-            raise DataError(f"{issuer.name} chưa có 'deputy_title' (chức danh cấp phó)", place)
+            raise DataError(_("{agency} chưa có 'deputy_title' (chức danh cấp phó)", agency=issuer.name), place)
         lines += [f"KT. {head}", _upper(issuer.deputy_title)]
     elif auth == "acting":
         lines.append(f"Q. {head}")
     else:
         if not signer.title:
-            raise DataError("người ký thừa lệnh/thừa ủy quyền cần 'title' (chức danh của mình)", place)
+            raise DataError(_("người ký thừa lệnh/thừa ủy quyền cần 'title' (chức danh của mình)"), place)
         prefix = "TL." if auth == "by_order" else "TUQ."
         lines += [f"{prefix} {head}", _upper(signer.title)]
     return lines

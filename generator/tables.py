@@ -14,6 +14,7 @@ from typing import Any
 from .dates import short_date
 from .errors import DataError, Place, suggest
 from .figures import vn_number
+from .i18n import _
 from .model import Cell, Column, TableSpec
 
 STT = "STT"
@@ -52,7 +53,9 @@ def _cell_text(value: Any, column: Column, render: Callable[[str], str], where: 
             try:
                 value = float(raw) if "." in raw else int(raw)
             except ValueError:
-                raise DataError(f"cột '{column.title}' cần một số, có '{value}'", where()) from None
+                raise DataError(
+                    _("cột '{column}' cần một số, có '{value}'", column=column.title, value=value), where()
+                ) from None
         return vn_number(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -66,7 +69,9 @@ def read_rows(
     assert spec.file is not None
     path = (base_dir / spec.file).resolve()
     if not path.is_file():
-        raise DataError(f"không tìm thấy tệp bảng '{Path(spec.file).name}' (tìm ở {path})", place)
+        raise DataError(
+            _("không tìm thấy tệp bảng '{name}' (tìm ở {path})", name=Path(spec.file).name, path=path), place
+        )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -75,7 +80,7 @@ def read_rows(
     elif suffix in (".xlsx", ".xlsm"):
         grid, sheet_label = _read_xlsx(path, spec.sheet, place)
     else:
-        raise DataError(f"tệp bảng '{spec.file}' phải là .csv hoặc .xlsx", place)
+        raise DataError(_("tệp bảng '{name}' phải là .csv hoặc .xlsx", name=spec.file), place)
     label = f"{path.name}" + (f", trang '{sheet_label}'" if sheet_label else "")
     # The heading row: the first row holding every column's heading (a title may stand above it).
     wanted = {c.key: _norm(c.source or c.title) for c in columns}
@@ -91,14 +96,19 @@ def read_rows(
             best = (matches, i)
     if start is None:
         if not any(any(str(c or "").strip() for c in row) for row in grid):
-            raise DataError(f"{label}: bảng trống", Place(path))
+            raise DataError(_("{table}: bảng trống", table=label), Place(path))
         row = grid[best[1]]
         found = [str(c) for c in row if str(c or "").strip()]
         have = {_norm(c) for c in found}
         missing = [c.source or c.title for c in columns if _norm(c.source or c.title) not in have]
         raise DataError(
-            f"{label}: thiếu cột {', '.join(repr(m) for m in missing)} ở dòng tiêu đề {best[1] + 1}; "
-            f"có: {', '.join(found)}",
+            _(
+                "{table}: thiếu cột {missing} ở dòng tiêu đề {row}; có: {found}",
+                table=label,
+                missing=", ".join(repr(m) for m in missing),
+                row=best[1] + 1,
+                found=", ".join(found),
+            ),
             Place(path, best[1] + 1),
             suggest(missing[0], found),
         )
@@ -117,7 +127,7 @@ def _read_xlsx(path: Path, sheet: str | None, place: Place) -> tuple[list[list[A
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds on a broken file
-        raise DataError(f"không đọc được tệp Excel '{path.name}': {exc}", place) from None
+        raise DataError(_("không đọc được tệp Excel '{name}': {reason}", name=path.name, reason=exc), place) from None
     try:
         if sheet is None:
             ws = wb.worksheets[0]
@@ -125,7 +135,12 @@ def _read_xlsx(path: Path, sheet: str | None, place: Place) -> tuple[list[list[A
             ws = wb[sheet]
         else:
             raise DataError(
-                f"tệp '{path.name}' không có trang '{sheet}'; có: {', '.join(wb.sheetnames)}",
+                _(
+                    "tệp '{name}' không có trang '{sheet}'; có: {sheets}",
+                    name=path.name,
+                    sheet=sheet,
+                    sheets=", ".join(wb.sheetnames),
+                ),
                 place,
                 suggest(sheet, wb.sheetnames),
             )
@@ -143,7 +158,7 @@ def build_table(
     """The table `spec` describes, as text; None when it has no rows."""
     columns = spec.columns or []
     if not columns:
-        raise DataError("bảng cần 'columns'", place)
+        raise DataError(_("bảng cần 'columns'"), place)
     keys = {c.key for c in columns}
     # Where each row is, worked out only for an error message (it may parse the YAML again).
     rows: list[tuple[dict[str, Cell], Callable[[], Place]]] = []
@@ -152,7 +167,11 @@ def build_table(
     for i, row in enumerate([*(spec.rows or []), *spec.add_rows]):
         for key in row:
             if key not in keys and not key.startswith("_"):  # "_bold" and the like are row options
-                raise DataError(f"dòng {i + 1} của bảng có cột '{key}' không khai báo", place, suggest(key, keys))
+                raise DataError(
+                    _("dòng {row} của bảng có cột '{key}' không khai báo", row=i + 1, key=key),
+                    place,
+                    suggest(key, keys),
+                )
         rows.append(
             (row, functools.partial(lambda i: Place(place.file, place.line, None, f"{place.field}.rows.{i}"), i))
         )
@@ -163,7 +182,9 @@ def build_table(
     for n, (row, where) in enumerate(rows, start=1):
         cells = []
         for c in columns:
-            cell_place = functools.partial(lambda w, t: Place(w().file, w().line, None, f"cột '{t}'"), where, c.title)
+            cell_place = functools.partial(
+                lambda w, t: Place(w().file, w().line, None, _("cột '{name}'", name=t)), where, c.title
+            )
             cells.append(_cell_text(row.get(c.key), c, render, cell_place))
         body.append(([str(n)] if spec.numbered else []) + cells)
     header = ([STT] if spec.numbered else []) + [c.title for c in columns]

@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from .dates import long_date, short_date
 from .errors import DataError, Place, TemplateError, suggest
 from .figures import vn_number
+from .i18n import _
 
 # Characters a value inserted by {{ }} must not contribute to the emphasis markup: they are swapped
 # for stand-ins before the markup is parsed, and swapped back inside each run. The stand-ins are
@@ -144,17 +145,25 @@ def render_text(source: str, variables: Mapping[str, Any], place: Place | None =
         return _compile(source).render(variables)
     except jinja2.UndefinedError as exc:
         if "unsafe" in (exc.message or ""):
-            raise TemplateError(f"văn bản dùng thao tác không được phép trong sandbox: {exc.message}", place) from None
+            raise TemplateError(
+                _("văn bản dùng thao tác không được phép trong sandbox: {what}", what=exc.message), place
+            ) from None
         name = re.search(r"'([^']+)' is undefined", exc.message or "")
         hint = suggest(name.group(1), variables) if name else None
         shown = f"'{name.group(1)}'" if name else exc.message
         raise DataError(
-            f"biến không xác định trong văn bản: {shown}; dùng được: {', '.join(sorted(variables))}", place, hint
+            _(
+                "biến không xác định trong văn bản: {name}; dùng được: {names}",
+                name=shown,
+                names=", ".join(sorted(variables)),
+            ),
+            place,
+            hint,
         ) from None
     except SecurityError as exc:
-        raise TemplateError(f"văn bản dùng thao tác không được phép trong sandbox: {exc}", place) from None
+        raise TemplateError(_("văn bản dùng thao tác không được phép trong sandbox: {what}", what=exc), place) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise DataError(f"lỗi cú pháp biến {{{{ }}}} trong văn bản: {exc.message}", place) from None
+        raise DataError(_("lỗi cú pháp biến {{{{ }}}} trong văn bản: {what}", what=exc.message), place) from None
     except DataError as exc:
         if exc.place is None:
             exc.place = place

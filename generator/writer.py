@@ -11,6 +11,7 @@ from pathlib import Path
 from slugify import slugify
 
 from .errors import OutputError, Place
+from .i18n import _
 from .model import Body, Document
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps: the same input gives the same bytes
@@ -41,10 +42,10 @@ def output_name(doc: Document, issuer: Body, title: str, kind: str = "") -> str:
 def safe_target(out: Path, name: str) -> Path:
     """`out/name`, refusing any name that would leave `out`."""
     if "/" in name or "\\" in name or name.startswith(".") or name in ("", "..") or "\0" in name:
-        raise OutputError(f"tên tệp đầu ra không an toàn: {name!r}")
+        raise OutputError(_("tên tệp đầu ra không an toàn: {name}", name=repr(name)))
     target = (out / name).resolve()
     if target.parent != out.resolve():
-        raise OutputError(f"tên tệp đầu ra ra ngoài thư mục --out: {name!r}")
+        raise OutputError(_("tên tệp đầu ra ra ngoài thư mục --out: {name}", name=repr(name)))
     return target
 
 
@@ -78,7 +79,7 @@ def write_temporary(target: Path, data: bytes) -> Path:
             os.fsync(fh.fileno())
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"không ghi được tệp tạm: {exc.strerror}", Place(target)) from None
+        raise OutputError(_("không ghi được tệp tạm: {reason}", reason=exc.strerror), Place(target)) from None
     return tmp
 
 
@@ -88,15 +89,17 @@ def finalize(tmp: Path, target: Path, *, force: bool = False) -> str:
     try:
         if target.exists() or target.is_symlink():
             if not target.is_file() or target.is_symlink():
-                raise OutputError("đường dẫn đã có và không phải tệp thường; không ghi", Place(target))
+                raise OutputError(_("đường dẫn đã có và không phải tệp thường; không ghi"), Place(target))
             if target.read_bytes() == tmp.read_bytes():
                 return "unchanged"
             if not force:
-                raise OutputError("tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè")
+                raise OutputError(
+                    _("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè")
+                )
         os.replace(tmp, target)
         return "written"
     except OSError as exc:
-        raise OutputError(f"không ghi được tệp: {exc.strerror}", Place(target)) from None
+        raise OutputError(_("không ghi được tệp: {reason}", reason=exc.strerror), Place(target)) from None
     finally:
         tmp.unlink(missing_ok=True)
 

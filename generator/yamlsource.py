@@ -14,6 +14,7 @@ from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import DataError, Place
+from .i18n import _
 
 YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to libyaml, ordinary characters to YAML 1.2
 # Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return.
@@ -109,9 +110,9 @@ class Source:
         try:
             raw = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise DataError(f"tệp không phải UTF-8 (byte lỗi ở vị trí {exc.start})", Place(path)) from None
+            raise DataError(_("tệp không phải UTF-8 (byte lỗi ở vị trí {at})", at=exc.start), Place(path)) from None
         except OSError as exc:
-            raise DataError(f"không đọc được tệp: {exc.strerror}", Place(path)) from None
+            raise DataError(_("không đọc được tệp: {reason}", reason=exc.strerror), Place(path)) from None
         if any(ch in raw for ch in YAML11_BREAKS):
             # libyaml reads these as line breaks (YAML 1.1); the data must mean what YAML 1.2 says.
             source = cls(path, raw, None)
@@ -134,12 +135,12 @@ class Source:
                 mark = exc.problem_mark or exc.context_mark
                 line = mark.line + 1 if mark else None
                 col = mark.column + 1 if mark else None
-                what = exc.problem or exc.context or "lỗi cú pháp"
+                what = exc.problem or exc.context or _("lỗi cú pháp")
                 hint = None
                 nearby = self.text.splitlines()[max((line or 1) - 3, 0) : line or 1]
                 if any("{{" in text for text in nearby):
                     hint = 'một giá trị có {{ }} nằm trong [...] hay {...} phải đặt trong ngoặc kép: "… {{ year }}"'
-                raise DataError(f"lỗi cú pháp YAML: {what}", Place(self.path, line, col), hint) from None
+                raise DataError(_("lỗi cú pháp YAML: {what}", what=what), Place(self.path, line, col), hint) from None
         return self._tree
 
     def place(self, loc: Sequence[str | int], field_path: str | None = None) -> Place:
@@ -185,7 +186,8 @@ class Source:
                 text, dropped = clean_text(str(node))
                 if dropped:
                     self.warnings.append(
-                        f"{self.place(loc)}: đã bỏ ký tự điều khiển XML không chứa được: {', '.join(dropped)}"
+                        f"{self.place(loc)}: "
+                        + _("đã bỏ ký tự điều khiển XML không chứa được: {chars}", chars=", ".join(dropped))
                     )
                 return text
             return node
