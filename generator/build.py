@@ -13,7 +13,7 @@ from .derive import document_reference, register_documents, subplans
 from .errors import DataError, OutputError, UnknownIdError, VbgenError, suggest
 from .i18n import _
 from .load import Corpus, LoadedDocument, load
-from .render import render, template_path
+from .render import RenderInput, prepare, render_input, template_path
 from .reports import reports
 from .writer import clean_stale_temporaries, finalize, output_name, safe_target, write_temporary
 
@@ -217,12 +217,10 @@ def strict_problem(job: Job) -> VbgenError | None:
     return DataError("--strict: " + "; ".join(job.loaded.problems))
 
 
-def render_to_temporary(
-    context: DocumentContext, template: Path, target: Path
-) -> tuple[Path | None, VbgenError | None]:
-    """Render one document into a hidden temporary file beside `target` (run in a worker)."""
+def render_to_temporary(inp: RenderInput, template: Path, target: Path) -> tuple[Path | None, VbgenError | None]:
+    """Render one prepared document into a hidden temporary file beside `target` (in a worker)."""
     try:
-        return write_temporary(target, render(context, template)), None
+        return write_temporary(target, render_input(inp, template)), None
     except VbgenError as exc:
         return None, exc
 
@@ -271,12 +269,12 @@ def build(
                 pending.append((Outcome(job.name, job.loaded.source.path, None, "failed", problem), None, ()))
                 continue
             if pool is None:
-                done = render_to_temporary(job.context, template, target)
+                done = render_to_temporary(prepare(job.context), template, target)
                 pending.append((_slim(job), target, done))
                 if on_progress:
                     on_progress()
                 continue
-            future = pool.submit(render_to_temporary, job.context, template, target)
+            future = pool.submit(render_to_temporary, prepare(job.context), template, target)
             if on_progress:
                 future.add_done_callback(lambda _f: on_progress())
             pending.append((_slim(job), target, future))

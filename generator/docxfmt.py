@@ -9,12 +9,13 @@ from importlib import resources
 from typing import Any
 
 from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
+from docx.oxml.ns import qn as _qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
 TWIPS_PER_MM = 1440 / 25.4
+qn = functools.lru_cache(maxsize=None)(_qn)  # "w:p" → "{…}p": asked for thousands of times a document
 EMU_PER_MM = 36000
 
 
@@ -95,11 +96,13 @@ class Styles:
 
     def style_id(self, name: str) -> str | None:
         """The id of the style Word shows as `name` ("VB Data Table" → "VBDataTable")."""
-        for sid, style in self._styles.items():
-            el = style.find(qn("w:name"))
-            if el is not None and el.get(qn("w:val")) == name:
-                return sid
-        return None
+        if not hasattr(self, "_ids_by_name"):
+            self._ids_by_name = {}
+            for sid, style in self._styles.items():
+                el = style.find(qn("w:name"))
+                if el is not None:
+                    self._ids_by_name.setdefault(el.get(qn("w:val")), sid)
+        return self._ids_by_name.get(name)
 
     def style_name(self, paragraph: Paragraph | Any) -> str | None:
         """The name Word shows for a paragraph's style (a python-docx Paragraph or a w:p element)."""
@@ -266,6 +269,7 @@ def _widths() -> dict[str, dict[str, float]]:
     return json.loads(data)
 
 
+@functools.lru_cache(maxsize=4096)  # the same agency names and mottos come back in every document
 def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
     """The printed width of `text` in Times New Roman (Liberation Serif metrics), in mm."""
     import unicodedata

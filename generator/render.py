@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docx.oxml.ns import qn
 from docxtpl import DocxTemplate, RichText
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
 from .context import Block, DocumentContext
-from .docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, text_width_mm
+from .docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
 from .errors import TemplateError
 from .i18n import _
 from .tables import TableData
@@ -148,13 +147,39 @@ def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
     return PreparedTemplate(tpl, members, document[: m.start()], document[m.end() :], headers, Styles(tpl.docx), width)
 
 
-def render(ctx: DocumentContext, template: Path) -> bytes:
-    """Render `ctx` through `template` into .docx bytes (the same bytes for the same input).
+@dataclass
+class RenderInput:
+    """What a worker needs to render one document: plain values, cheap to send to another process."""
 
-    Template faults become TemplateError naming the template.
-    """
+    values: dict[str, Any]  # the template's values, rich text already as docxtpl RichText
+    tables: list[TableData]
+    title: str
+    subject: str
+    author: str
+    date: dt.date
+
+
+def prepare(ctx: DocumentContext) -> RenderInput:
+    """The render input of a context (the main process makes it; a worker renders it)."""
+    return RenderInput(
+        template_values({**ctx.values, "national": NATIONAL}),
+        [b.table for b in ctx.blocks if b.table is not None],
+        ctx.title,
+        str(ctx.values["type_name"]),
+        ctx.issuer.full_name or ctx.issuer.name,
+        ctx.document.date or dt.date(ctx.document.plan_year, 1, 1),
+    )
+
+
+def render(ctx: DocumentContext, template: Path) -> bytes:
+    """Render `ctx` through `template` into .docx bytes (the same bytes for the same input)."""
+    return render_input(prepare(ctx), template)
+
+
+def render_input(inp: RenderInput, template: Path) -> bytes:
+    """Render a prepared input through `template`; template faults become TemplateError naming it."""
     pt = prepared(str(template), template.stat().st_mtime_ns)
-    values = template_values({**ctx.values, "national": NATIONAL})
+    values = inp.values
     env = jinja_env()
     try:
         body_xml = pt.tpl.build_xml(values, env)
@@ -190,10 +215,10 @@ def render(ctx: DocumentContext, template: Path) -> bytes:
     pt.tpl.docx_ids_index = 1000  # drawing ids numbered alike in every document
     pt.tpl.fix_docpr_ids(body)
     size_rules(body, pt)
-    shape_tables(body, [b.table for b in ctx.blocks if b.table is not None], pt)
+    shape_tables(body, inp.tables, pt)
     replaced = {
         "word/document.xml": (pt.document_head + etree.tostring(body, encoding="unicode") + pt.document_tail).encode(),
-        "docProps/core.xml": core_properties(ctx),
+        "docProps/core.xml": core_properties(inp),
         **{pt.header_members[rel_id]: xml for rel_id, xml in parts.items()},
     }
     return zip_members([(name, replaced.get(name, data)) for name, data in pt.members])
@@ -319,11 +344,10 @@ _CORE_NS = {
 }
 
 
-def core_properties(ctx: DocumentContext) -> bytes:
+def core_properties(inp: RenderInput) -> bytes:
     """docProps/core.xml from the data (title, agency, the document's date), never the clock, so
     that a rebuild gives the same bytes."""
-    when = ctx.document.date or dt.date(ctx.document.plan_year, 1, 1)
-    stamp = f"{when.isoformat()}T00:00:00Z"
+    stamp = f"{inp.date.isoformat()}T00:00:00Z"
     root = etree.Element(f"{{{_CORE_NS['cp']}}}coreProperties", nsmap=_CORE_NS)
 
     def add(ns: str, tag: str, text: str, w3cdtf: bool = False) -> None:
@@ -332,9 +356,9 @@ def core_properties(ctx: DocumentContext) -> bytes:
         if w3cdtf:
             el.set(f"{{{_CORE_NS['xsi']}}}type", "dcterms:W3CDTF")
 
-    add("dc", "title", ctx.title)
-    add("dc", "subject", str(ctx.values["type_name"]))
-    add("dc", "creator", ctx.issuer.full_name or ctx.issuer.name)
+    add("dc", "title", inp.title)
+    add("dc", "subject", inp.subject)
+    add("dc", "creator", inp.author)
     add("cp", "lastModifiedBy", "vbgen")
     add("cp", "revision", "1")
     add("dcterms", "created", stamp, w3cdtf=True)
