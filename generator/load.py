@@ -318,22 +318,30 @@ def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenErro
                 errors.append(DataError(_("id '{id}' đã được định nghĩa ở {place}", id=item_id, place=first), place))
                 continue
             corpus.catalogue_ids.discard((key, item_id))  # a data folder's own definition wins
-            try:
-                store[item_id] = model.model_validate(item)
-            except ValidationError as exc:
-                errors.extend(validation_errors(exc, source, (key, item_id), model))
+            validated = _validated(model, item, source, (key, item_id), errors)
+            if validated is None:
                 continue
+            store[item_id] = validated
             corpus.places[(key, item_id)] = place
             corpus.sources[(key, item_id)] = (source, (key, item_id))
+
+
+def _validated(
+    model: type[BaseModel], value: Any, source: Source, base: tuple[str | int, ...], errors: list[VbgenError]
+) -> Any:
+    """`value` as a `model`, or None with its located errors added to `errors`."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        errors.extend(validation_errors(exc, source, base, model))
+        return None
 
 
 def _load_document(
     corpus: Corpus, source: Source, base: tuple[str | int, ...], value: Any, errors: list[VbgenError], root: Path
 ) -> None:
-    try:
-        doc = Document.model_validate(value)
-    except ValidationError as exc:
-        errors.extend(validation_errors(exc, source, base, Document))
+    doc = _validated(Document, value, source, base, errors)
+    if doc is None:
         return
     if doc.id is None:
         rel = source.path.resolve().relative_to(root.resolve()).with_suffix("")
@@ -348,10 +356,8 @@ def _load_document(
 
 
 def _load_results(corpus: Corpus, source: Source, value: Any, errors: list[VbgenError]) -> None:
-    try:
-        res = ResultsFile.model_validate(value)
-    except ValidationError as exc:
-        errors.extend(validation_errors(exc, source, ("results",), ResultsFile))
+    res = _validated(ResultsFile, value, source, ("results",), errors)
+    if res is None:
         return
     if res.plan in corpus.results:
         other = corpus.results[res.plan].source.path
@@ -366,10 +372,8 @@ def _load_results(corpus: Corpus, source: Source, value: Any, errors: list[Vbgen
 
 
 def _load_subplan(corpus: Corpus, source: Source, value: Any, errors: list[VbgenError]) -> None:
-    try:
-        sub = SubplanFile.model_validate(value)
-    except ValidationError as exc:
-        errors.extend(validation_errors(exc, source, ("subplan",), SubplanFile))
+    sub = _validated(SubplanFile, value, source, ("subplan",), errors)
+    if sub is None:
         return
     key = (sub.plan, sub.kind)
     if key in corpus.subplans:
