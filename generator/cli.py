@@ -383,7 +383,7 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
 
 @main.command()
 def schema() -> None:
-    """In JSON Schema của các tệp dữ liệu (bodies, references, plan)."""
+    """In JSON Schema của các tệp dữ liệu (bodies, references, kinds, criteria, plan, subplan, results)."""
     from .schema import data_schema
 
     click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))

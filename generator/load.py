@@ -14,10 +14,10 @@ from pydantic import BaseModel, ValidationError
 from .errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
 from .i18n import N_, _
 from .model import Body, CriteriaSet, Document, Kind, Reference, ResultsFile, SubplanFile
+from .recipients import ALL_UNITS
 from .yamlsource import Source
 
 ROOT_MARKER = "directory.yaml"
-ALL_UNITS = "all-units"  # the recipient id that means every unit of the issuer
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 SECTIONS: dict[str, type[BaseModel]] = {
     "bodies": Body,

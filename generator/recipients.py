@@ -9,7 +9,7 @@ from .i18n import _
 from .model import Body, Recipients, Unit
 
 HEADING = "Nơi nhận:"
-ALL_UNITS = "all-units"
+ALL_UNITS = "all-units"  # the recipient id that means every unit of the issuer
 # Conventional suffixes by role (ND30 leaves them to practice); an agency may set its own in `marks`.
 DEFAULT_MARKS = {"report": "", "inform": "", "implement": "T/hiện"}
 

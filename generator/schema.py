@@ -6,17 +6,17 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 
-from .model import Body, Document, Reference
+from .load import SECTIONS
 
 
 def data_schema() -> dict[str, Any]:
-    """One schema for a data file: any of the top-level keys bodies, references, plan."""
-    file_model: type[BaseModel] = create_model(
-        "DataFile",
-        bodies=(dict[str, Body] | None, None),
-        references=(dict[str, Reference] | None, None),
-        plan=(Document | None, None),
-    )
+    """One schema for a data file: any of its top-level keys (bodies, references, kinds, criteria,
+    plan, subplan, results)."""
+    fields: dict[str, Any] = {}
+    for key, model in SECTIONS.items():
+        shape = dict[str, model] if key in ("bodies", "references", "kinds", "criteria") else model  # type: ignore[valid-type]
+        fields[key] = (shape | None, None)
+    file_model: type[BaseModel] = create_model("DataFile", **fields)
     schema = file_model.model_json_schema()
     schema["title"] = "vbgen data file"
     schema["additionalProperties"] = False

@@ -71,4 +71,4 @@ def test_context_and_schema_print_json() -> None:
     assert values["recipients"][-1] == "- Lưu: VT, VP."
     assert values["body"][0]["runs"][0]["text"].startswith("Thực hiện Kế hoạch số 859/KH-UBND")
     schema = json.loads(invoke("schema").stdout)
-    assert set(schema["properties"]) == {"bodies", "references", "plan"}
+    assert set(schema["properties"]) == {"bodies", "references", "kinds", "criteria", "plan", "subplan", "results"}
