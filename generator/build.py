@@ -110,13 +110,26 @@ class _Collector:
 
     def close(self) -> None:
         for place, docs in self.empty.values():
-            shown = ", ".join(docs[:3]) + (f" và {len(docs) - 3} văn bản khác" if len(docs) > 3 else "")
-            self.warnings.append(f"{place}: bảng chưa có dòng nào nên được bỏ qua ở {len(docs)} văn bản: {shown}")
+            shown = ", ".join(docs[:3]) + (_(" và {n} văn bản khác", n=len(docs) - 3) if len(docs) > 3 else "")
+            self.warnings.append(
+                _(
+                    "{place}: bảng chưa có dòng nào nên được bỏ qua ở {v} văn bản: {shown}",
+                    place=place,
+                    v=len(docs),
+                    shown=shown,
+                )
+            )
         for ref_id, count in sorted(self.unverified.items()):
             note = self.corpus.references[ref_id].note
             where = self.corpus.places.get(("references", ref_id))
             self.warnings.append(
-                f"{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)" + (f": {note}" if note else "")
+                _(
+                    "{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)",
+                    where=where,
+                    ref_id=ref_id,
+                    count=count,
+                )
+                + (f": {note}" if note else "")
             )
 
 

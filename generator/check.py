@@ -20,6 +20,7 @@ from lxml import etree
 from .build import derive, template_for
 from .context import to_json
 from .errors import VbgenError
+from .i18n import _
 from .load import load
 from .render import NATIONAL, jinja_env, render, template_dir
 
@@ -71,7 +72,7 @@ def static_problems(template: Path) -> list[Problem]:
             if not OPEN_RE.search(text) and "}}" not in text and "%}" not in text:
                 continue
             owner: list[int] = [r for r, s in pieces for _ in s]
-            where = f"{part}, đoạn {n}: “{text.strip()[:60]}”"
+            where = _("{part}, đoạn {n}: “{text}”", part=part, n=n, text=text.strip()[:60])
             covered = set()
             for m in TAG_RE.finditer(text):
                 covered.update(range(m.start(), m.end()))
@@ -79,18 +80,18 @@ def static_problems(template: Path) -> list[Problem]:
                 if len(runs) > 1:
                     problems.append(Problem(
                         "split-tag", template.name,
-                        f"thẻ {m.group(0)!r} bị Word tách qua {len(runs)} đoạn chữ (run); gõ lại thẻ liền một lần",
+                        _('thẻ {v!r} bị Word tách qua {v2} đoạn chữ (run); gõ lại thẻ liền một lần', v=m.group(0), v2=len(runs)),
                         where=where,
                     ))  # fmt: skip
                 if any(c in m.group(0) for c in CURLY):
                     problems.append(Problem(
                         "curly-quotes", template.name,
-                        f"thẻ {m.group(0)!r} có dấu nháy cong của Word; dùng nháy thẳng ' hoặc \"", where=where,
+                        _('thẻ {v!r} có dấu nháy cong của Word; dùng nháy thẳng \' hoặc "', v=m.group(0)), where=where,
                     ))  # fmt: skip
             for m in OPEN_RE.finditer(text):
                 if m.start() not in covered:
                     problems.append(
-                        Problem("unclosed-tag", template.name, f"thẻ mở {m.group(0)!r} không đóng", where=where)
+                        Problem("unclosed-tag", template.name, _("thẻ mở {v!r} không đóng", v=m.group(0)), where=where)
                     )
     return problems
 
@@ -115,7 +116,7 @@ def syntax_problems(template: Path) -> list[Problem]:
             lines = source.splitlines()
             around = " ".join(re.sub(r"<[^>]+>", "", ln) for ln in lines[max(exc.lineno - 2, 0) : exc.lineno + 1])
             problems.append(Problem(
-                "syntax", template.name, f"lỗi cú pháp: {exc.message}", where=f"{part}; quanh: “{around.strip()[:120]}”"
+                "syntax", template.name, _('lỗi cú pháp: {message}', message=exc.message), where=f"{part}; quanh: “{around.strip()[:120]}”"
             ))  # fmt: skip
     return problems
 
@@ -219,16 +220,22 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 bad = z.testzip()
             if bad:
-                raise ValueError(f"phần {bad} hỏng")
+                raise ValueError(_("phần {part} hỏng", part=bad))
             Document(io.BytesIO(data))
         except Exception as exc:  # anything that stops Word opening it
-            problems.append(Problem("invalid-docx", name, f"kết quả không phải .docx hợp lệ: {exc}", data=data_file))
+            problems.append(
+                Problem("invalid-docx", name, _("kết quả không phải .docx hợp lệ: {exc}", exc=exc), data=data_file)
+            )
             continue
         for where in leftover_tags(data):
-            problems.append(Problem("leftover-tag", name, "thẻ mẫu còn lại trong văn bản", data=data_file, where=where))
+            problems.append(
+                Problem("leftover-tag", name, _("thẻ mẫu còn lại trong văn bản"), data=data_file, where=where)
+            )
     for name, paths_defined in defined.items():
         if name in broken or len(paths_defined) == len(static_paths()):
             continue  # no data used this template: nothing to compare with
         for path in sorted(used_paths(templates[name]) - paths_defined):
-            problems.append(Problem("schema", name, f"mẫu dùng biến '{path}' mà ngữ cảnh không có (xem vbgen context)"))
+            problems.append(
+                Problem("schema", name, _("mẫu dùng biến '{path}' mà ngữ cảnh không có (xem vbgen context)", path=path))
+            )
     return problems

@@ -48,6 +48,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (`vbgen lint … | head`): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0) from None
         except Exception as exc:
             if os.environ.get("VBGEN_DEBUG"):
                 raise
@@ -238,13 +241,14 @@ def check(paths: tuple[Path, ...], template_folder: Path | None) -> None:
     uses that the context does not define. PATHS default to ./data. Exit: 0 · 1 problems · 2 usage.
     """
     from .check import check as run_check
+    from .i18n import _
 
     if not paths and not Path("data").is_dir():
-        raise click.UsageError("không có thư mục ./data; chỉ ra PATHS")
+        raise click.UsageError(_("không có thư mục ./data; chỉ ra PATHS"))
     problems = run_check(list(paths) or [Path("data")], template_folder)
     for problem in problems:
         click.echo(str(problem))
-    click.echo(f"{len(problems)} vấn đề.", err=True)
+    click.echo(_("{count} vấn đề.", count=len(problems)), err=True)
     raise SystemExit(1 if problems else 0)
 
 
@@ -265,18 +269,19 @@ def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
     Each finding: `file: RULE-ID severity message (where)`. A rule that cannot be judged on a
     file is reported as `not-evaluated`, never as passed. Exit codes: 0 no error · 1 errors · 2 usage.
     """
+    from .i18n import _
     from .lint import RULES, lint_file
 
     if list_rules:
         if fmt == "json":
-            rows = [{"id": r.id, "severity": r.severity, "source": r.source, "summary": r.summary} for r in RULES]
+            rows = [{"id": r.id, "severity": r.severity, "source": r.source, "summary": _(r.summary)} for r in RULES]
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         else:
             for r in RULES:
-                click.echo(f"{r.id:<10} {r.severity:<8} {r.summary}  [{r.source}]")
+                click.echo(f"{r.id:<10} {r.severity:<8} {_(r.summary)}  [{r.source}]")
         return
     if not files:
-        raise click.UsageError("cần ít nhất một tệp .docx (hoặc --rules)")
+        raise click.UsageError(_("cần ít nhất một tệp .docx (hoặc --rules)"))
     results = [(path, lint_file(path)) for path in files]
     failed = any(f.severity == "error" for _, findings in results for f in findings)
     if fmt == "json":
@@ -289,8 +294,13 @@ def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
                 click.echo(f"{path}: {f.rule} {f.severity} {f.message}{where}")
             counts = {k: sum(1 for f in findings if f.severity == k) for k in ("error", "warning", "not-evaluated")}
             click.echo(
-                f"{path}: {counts['error']} lỗi, {counts['warning']} cảnh báo, "
-                f"{counts['not-evaluated']} quy tắc không đánh giá được",
+                f"{path}: "
+                + _(
+                    "{errors} lỗi, {warnings} cảnh báo, {skipped} quy tắc không đánh giá được",
+                    errors=counts["error"],
+                    warnings=counts["warning"],
+                    skipped=counts["not-evaluated"],
+                ),
                 err=True,
             )
     raise SystemExit(1 if failed else 0)
@@ -317,6 +327,7 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, as_json: bool, today: o
     from .dates import short_date
     from .deadlines import collect, to_ics
     from .errors import VbgenError
+    from .i18n import _
     from .writer import write_atomic
 
     day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
@@ -332,11 +343,11 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, as_json: bool, today: o
         return
     for e in entries:
         left = e.days_left(day)
-        when = f"còn {left} ngày" if left >= 0 else f"quá hạn {-left} ngày"
+        when = _("còn {n} ngày", n=left) if left >= 0 else _("quá hạn {n} ngày", n=-left)
         to = f" → {e.to}" + (f" (qua {e.via})" if e.via else "") if e.to else ""
         click.echo(f"{short_date(e.date)}  ({when})  {e.what}{to}  [{e.plan}, {e.issuer}]")
     if ics is not None:
-        click.echo(f"đã ghi {ics}", err=True)
+        click.echo(_("đã ghi {path}", path=ics), err=True)
 
 
 @main.command(
@@ -362,6 +373,7 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
     from .draft import REVIEW
     from .draft import draft as run_draft
     from .errors import VbgenError
+    from .i18n import _
 
     try:
         report = run_draft(src, year, out, force=force)
@@ -372,13 +384,15 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return
     for f in report.files:
-        click.echo(f"{f.source} → {f.output or '(bỏ qua)'}")
+        click.echo(f"{f.source} → {f.output or _('(bỏ qua)')}")
         for change in f.changes:
             click.echo(f"    {change}")
         for item in f.review:
-            click.echo(f"    {REVIEW}: {item}")
+            click.echo(f"    {_(REVIEW)}: {item}")
     reviews = sum(len(f.review) for f in report.files)
-    click.echo(f"{reviews} điểm cần xem lại; dựng bản dự thảo: vbgen build {out} --out <thư mục>", err=True)
+    click.echo(
+        _("{n} điểm cần xem lại; dựng bản dự thảo: vbgen build {out} --out <thư mục>", n=reviews, out=out), err=True
+    )
 
 
 @main.command()

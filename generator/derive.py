@@ -101,7 +101,13 @@ def _merge_sections(
     if spec.table is not None:
         holder = next((s for s in sections if s.table is not None), None)
         if holder is None:
-            warnings.append(f"{sub.place('table')}: loại '{spec.kind}' không có bảng; bảng được thêm vào phần cuối")
+            warnings.append(
+                _(
+                    "{v}: loại '{kind}' không có bảng; bảng được thêm vào phần cuối",
+                    v=sub.place("table"),
+                    kind=spec.kind,
+                )
+            )
             holder = sections[max(len(sections) - 2, 0)]
             holder.table = TableSpec(columns=spec.table.columns)
         assert holder.table is not None
@@ -148,8 +154,13 @@ def subplans(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Itera
             yearly = [r for r in kind.yearly_basis if in_force(corpus.references[r], year)]
             if not yearly:
                 warnings.append(
-                    f"{call_place}: danh mục chưa có văn bản hằng năm cho năm {year} của loại '{call.kind}' "
-                    f"(đã có: {', '.join(kind.yearly_basis)}); cần bổ sung"
+                    _(
+                        "{call_place}: danh mục chưa có văn bản hằng năm cho năm {year} của loại '{kind}' (đã có: {v}); cần bổ sung",
+                        call_place=call_place,
+                        year=year,
+                        kind=call.kind,
+                        v=", ".join(kind.yearly_basis),
+                    )
                 )
             basis += yearly
         basis += [*(spec.add_basis if spec else []), main.doc_id]

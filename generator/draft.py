@@ -13,12 +13,13 @@ from ruamel.yaml import YAML
 
 from .dates import add_years, short_date
 from .errors import DataError, OutputError, Place
+from .i18n import N_, _
 from .load import Corpus, find_root, load, yaml_files
 from .writer import write_atomic
 
 FACT_KEYS = {"bodies", "references", "kinds", "criteria"}
 CITE_RE = re.compile(r"cite(?:_short)?\(\s*'([^']+)'")
-REVIEW = "XEM LẠI"
+REVIEW = N_("XEM LẠI")
 
 
 def _yaml() -> YAML:
@@ -125,10 +126,10 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
         report.files.append(fr)
         if keys and keys <= FACT_KEYS:
             planned[out / rel] = file.read_bytes()
-            fr.output, fr.changes = str(out / rel), ["dữ kiện (danh mục) chép nguyên"]
+            fr.output, fr.changes = str(out / rel), [_("dữ kiện (danh mục) chép nguyên")]
             continue
         if "results" in keys:
-            fr.changes.append("kết quả năm cũ: không mang sang năm mới")
+            fr.changes.append(_("kết quả năm cũ: không mang sang năm mới"))
             continue
         if "plan" in keys:
             old = _draft_plan(corpus, data["plan"], year, fr)
@@ -141,7 +142,7 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
         target = out / _replace_year_in_path(rel, old, year) if old else out / rel
         buf = io.StringIO()
         if fr.review:  # above the file's own comments, which are kept
-            buf.write(f"# {REVIEW} (vbgen draft {year}):\n" + "".join(f"# - {r}\n" for r in fr.review))
+            buf.write(f"# {_(REVIEW)} (vbgen draft {year}):\n" + "".join(f"# - {r}\n" for r in fr.review))
         yaml.dump(data, buf)
         planned[target] = buf.getvalue().encode("utf-8")
         fr.output = str(target)
@@ -150,7 +151,9 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
     # Check every target first: an existing different file stops the draft before anything is written.
     for target, content in planned.items():
         if target.exists() and target.read_bytes() != content and not force:
-            raise OutputError("tệp đã có với nội dung khác; không ghi đè", Place(target), "dùng --force để ghi đè")
+            raise OutputError(
+                _("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè")
+            )
     for target, content in planned.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, content, force=force)
@@ -163,27 +166,27 @@ def _shift_deadlines(node: Any, years: int, fr: FileReport) -> None:
         if d is not None:
             moved = add_years(d, years)
             deadline["date"] = moved
-            fr.changes.append(f"hạn '{deadline.get('id')}': {short_date(d)} → {short_date(moved)}")
+            fr.changes.append(_("hạn '{v}': {v2} → {v3}", v=deadline.get("id"), v2=short_date(d), v3=short_date(moved)))
 
 
 def _clear_number_and_date(node: Any, fr: FileReport) -> None:
     if node.pop("number", None) is not None:
-        fr.changes.append("số văn bản để trống (cấp khi ban hành)")
+        fr.changes.append(_("số văn bản để trống (cấp khi ban hành)"))
     if node.pop("date", None) is not None:
-        fr.changes.append("ngày ban hành để trống (ghi khi ban hành)")
+        fr.changes.append(_("ngày ban hành để trống (ghi khi ban hành)"))
 
 
 def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     old_date = _as_date(plan.get("date"))
     old = int(plan.get("year") or (old_date.year if old_date else year - 1))
     if year <= old:
-        raise DataError(f"năm dự thảo {year} phải sau năm của kế hoạch ({old})", Place(fr.source))
+        raise DataError(_("năm dự thảo {year} phải sau năm của kế hoạch ({old})", year=year, old=old), Place(fr.source))
     keys = list(plan)
     at = keys.index("date") if "date" in keys else keys.index("year") if "year" in keys else len(keys)
     plan.pop("year", None)
     _clear_number_and_date(plan, fr)
     plan.insert(min(at, len(plan)), "year", year)  # where the date was: readable, same order
-    fr.changes.append(f"năm kế hoạch: {old} → {year}")
+    fr.changes.append(_("năm kế hoạch: {old} → {year}", old=old, year=year))
     _shift_deadlines(plan, year - old, fr)
     for call in plan.get("subplans") or []:
         if isinstance(call, dict):
@@ -199,8 +202,14 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     for ref_id in _year_tied(corpus, cited, old):
         ref = corpus.references[ref_id]
         fr.review.append(
-            f"văn bản dẫn chiếu '{ref_id}' ({ref.kind} năm {ref.date.year if ref.date else old}) "
-            f"gắn với năm {old}: thay bằng văn bản của năm {year}"
+            _(
+                "văn bản dẫn chiếu '{ref_id}' ({kind} năm {v}) gắn với năm {old}: thay bằng văn bản của năm {year}",
+                ref_id=ref_id,
+                kind=ref.kind,
+                v=ref.date.year if ref.date else old,
+                old=old,
+                year=year,
+            )
         )
     for kind_call in plan.get("subplans") or []:
         kind_id = kind_call if isinstance(kind_call, str) else kind_call.get("kind")
@@ -210,8 +219,12 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
 
             if not any(in_force(corpus.references[r], year) for r in kind.yearly_basis):
                 fr.review.append(
-                    f"kế hoạch con '{kind_id}': danh mục chưa có văn bản hằng năm cho năm {year} "
-                    f"(có: {', '.join(kind.yearly_basis)})"
+                    _(
+                        "kế hoạch con '{kind_id}': danh mục chưa có văn bản hằng năm cho năm {year} (có: {v})",
+                        kind_id=kind_id,
+                        year=year,
+                        v=", ".join(kind.yearly_basis),
+                    )
                 )
     return old
 
@@ -221,12 +234,21 @@ def _move_to_successor(corpus: Corpus, plan: Any, old_id: str, new_id: str, fr: 
     new = corpus.bodies[new_id]
     plan["issuer"] = new_id
     when = corpus.bodies[old_id].succeeded
-    fr.changes.append(f"cơ quan ban hành: {old_id} → {new_id} (kế thừa từ {short_date(when.date) if when else '?'})")
-    fr.review.append(f"cơ quan ban hành đổi thành {new.name}: xem lại nội dung nói về cơ quan cũ")
+    fr.changes.append(
+        _(
+            "cơ quan ban hành: {old_id} → {new_id} (kế thừa từ {v})",
+            old_id=old_id,
+            new_id=new_id,
+            v=short_date(when.date) if when else "?",
+        )
+    )
+    fr.review.append(_("cơ quan ban hành đổi thành {name}: xem lại nội dung nói về cơ quan cũ", name=new.name))
     if plan.get("drafted_by") not in new.units:  # the old agency's unit id may not exist there
         unit = next(iter(new.units), None)
-        note = f"; tạm dùng '{unit}'" if unit else ""
-        fr.review.append(f"đơn vị soạn thảo '{plan.get('drafted_by')}' không có ở {new.name}{note}")
+        note = _("; tạm dùng '{unit}'", unit=unit) if unit else ""
+        fr.review.append(
+            _("đơn vị soạn thảo '{v}' không có ở {name}{note}", v=plan.get("drafted_by"), name=new.name, note=note)
+        )
         if unit:
             plan["drafted_by"] = unit
     recipients = plan.get("recipients") or {}
@@ -234,7 +256,7 @@ def _move_to_successor(corpus: Corpus, plan: Any, old_id: str, new_id: str, fr: 
     own = {*new.units, *new.organisations, "all-units"}
     for item in [i for i in implement if i not in own]:
         implement.remove(item)
-        fr.review.append(f"nơi nhận '{item}' không có ở {new.name}: đã bỏ")
+        fr.review.append(_("nơi nhận '{item}' không có ở {name}: đã bỏ", item=item, name=new.name))
 
 
 def _draft_subplan(
@@ -251,5 +273,7 @@ def _draft_subplan(
     if table.get("file"):
         source = (file.parent / str(table["file"])).resolve()
         tables[_replace_year_in_path(source.relative_to(root.resolve()), old, year)] = source
-        fr.review.append(f"bảng lấy từ '{table['file']}' là danh sách năm {old}: cập nhật cho năm {year}")
+        fr.review.append(
+            _("bảng lấy từ '{v}' là danh sách năm {old}: cập nhật cho năm {year}", v=table["file"], old=old, year=year)
+        )
     return old

@@ -53,12 +53,12 @@ def _translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buf)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str, /) -> str:  # noqa: N802 - the gettext convention
     """Mark a message for the catalogue where it is defined; it is translated where it is used."""
     return message
 
 
-def _(message: str, **values: object) -> str:
+def _(message: str, /, **values: object) -> str:
     """`message` (Vietnamese, with {named} fields) in the current language, fields filled in."""
     text = _translations(language()).gettext(message)
     return text.format(**values) if values else text

@@ -10,6 +10,7 @@ from .context import text_variables
 from .derive import subject_of
 from .errors import DataError, Place, suggest
 from .figures import vn_number
+from .i18n import _
 from .load import Corpus, LoadedDocument, LoadedResults
 from .model import (
     Bullet,
@@ -71,7 +72,9 @@ def _deadline(plan: Document, wanted: str | None, place: Place) -> Deadline | No
     for d in plan.deadlines:
         if d.id == wanted:
             return d
-    raise DataError(f"kế hoạch không có hạn '{wanted}'", place, suggest(wanted, [d.id for d in plan.deadlines]))
+    raise DataError(
+        _("kế hoạch không có hạn '{wanted}'", wanted=wanted), place, suggest(wanted, [d.id for d in plan.deadlines])
+    )
 
 
 def _recipients(plan: Document, deadline: Deadline | None, given: Recipients | None) -> Recipients:
@@ -110,7 +113,14 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
         items.texts[node_id] = items.text(title_source, *loc)
         text = spec.items.get(node_id)
         if text is None:
-            problems.append(f"{res.place('items')}: chưa có kết quả của mục {node_id} “{items.texts[node_id][:60]}”")
+            problems.append(
+                _(
+                    "{v}: chưa có kết quả của mục {node_id} “{v2}”",
+                    v=res.place("items"),
+                    node_id=node_id,
+                    v2=items.texts[node_id][:60],
+                )
+            )
             text = NO_RESULT
         return Node(id=node_id, title=f"{{{{ plan_item('{node_id}') }}}}", paragraphs=[text])
 
@@ -130,7 +140,7 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
             result_items.append(Node(id=section_id, title=f"{{{{ plan_item('{section_id}') }}}}", items=children))
     for unknown in sorted(set(spec.items) - known_ids):
         raise DataError(
-            f"kết quả cho mục '{unknown}' mà kế hoạch không có",
+            _("kết quả cho mục '{unknown}' mà kế hoạch không có", unknown=unknown),
             res.place("items", unknown),
             suggest(unknown, known_ids),
         )
@@ -144,15 +154,19 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
         result = raw if isinstance(raw, TargetResult) else TargetResult(achieved=raw)
         status = target_status(target, result)
         if raw is None or status is None:
-            problems.append(f"{res.place('targets')}: chưa có kết quả (hoặc đánh giá) của chỉ tiêu '{tid}'")
+            problems.append(
+                _("{v}: chưa có kết quả (hoặc đánh giá) của chỉ tiêu '{tid}'", v=res.place("targets"), tid=tid)
+            )
         rows.append({
             "chi-tieu": f"{{{{ plan_item('target:{tid}') }}}}",
             "ke-hoach": _figure(target.value, target.unit),
             "thuc-hien": _figure(result.achieved, target.unit if isinstance(result.achieved, (int, float)) else None),
             "danh-gia": (status or "chưa đánh giá").capitalize(),
         })  # fmt: skip
-    for unknown in sorted(set(spec.targets) - {t.id for _, t in targets if t.id}):
-        raise DataError(f"kết quả cho chỉ tiêu '{unknown}' mà kế hoạch không có", res.place("targets", unknown))
+    for unknown in sorted(set(spec.targets) - {t.id for _i, t in targets if t.id}):
+        raise DataError(
+            _("kết quả cho chỉ tiêu '{unknown}' mà kế hoạch không có", unknown=unknown), res.place("targets", unknown)
+        )
     if rows:
         result_items.append(
             Node(
@@ -186,7 +200,7 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
     if assessment:
         sections.append(Section(title="Đánh giá chung", items=assessment))
     else:
-        problems.append(f"{res.place('assessment')}: chưa có đánh giá chung (ưu điểm, hạn chế)")
+        problems.append(_("{v}: chưa có đánh giá chung (ưu điểm, hạn chế)", v=res.place("assessment")))
     if spec.next_year:
         sections.append(Section(title="Phương hướng, nhiệm vụ năm {{ year + 1 }}", bullets=list(spec.next_year)))
     if spec.proposals:
@@ -246,7 +260,7 @@ def scoring_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
     doc = plan.document
     if spec.criteria not in corpus.criteria:
         raise DataError(
-            f"không có bảng tiêu chí '{spec.criteria}'",
+            _("không có bảng tiêu chí '{criteria}'", criteria=spec.criteria),
             res.place("scoring", "criteria"),
             suggest(spec.criteria, corpus.criteria),
         )
@@ -256,14 +270,22 @@ def scoring_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
     for cid, raw in spec.scores.items():
         place = res.place("scoring", "scores", cid)
         if cid not in known:
-            raise DataError(f"tiêu chí '{cid}' không có trong bảng '{spec.criteria}'", place, suggest(cid, known))
+            raise DataError(
+                _("tiêu chí '{cid}' không có trong bảng '{criteria}'", cid=cid, criteria=spec.criteria),
+                place,
+                suggest(cid, known),
+            )
         score = _score(raw).score
         if score < 0:
-            raise DataError(f"điểm tự chấm của tiêu chí '{cid}' âm ({vn_number(score)})", place)
+            raise DataError(_("điểm tự chấm của tiêu chí '{cid}' âm ({v})", cid=cid, v=vn_number(score)), place)
         if score > known[cid].max:
             raise DataError(
-                f"điểm tự chấm của tiêu chí '{cid}' ({vn_number(score)}) "
-                f"vượt điểm tối đa ({vn_number(known[cid].max)})",
+                _(
+                    "điểm tự chấm của tiêu chí '{cid}' ({v}) vượt điểm tối đa ({v2})",
+                    cid=cid,
+                    v=vn_number(score),
+                    v2=vn_number(known[cid].max),
+                ),
                 place,
             )
     rows: list[dict[str, Any]] = []
@@ -277,7 +299,7 @@ def scoring_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
             n += 1
             given = spec.scores.get(cid)
             if given is None:
-                problems.append(f"{res.place('scoring', 'scores')}: chưa chấm tiêu chí '{cid}'")
+                problems.append(_("{v}: chưa chấm tiêu chí '{cid}'", v=res.place("scoring", "scores"), cid=cid))
             score = _score(given) if given is not None else None
             subtotal += score.score if score else 0
             rows.append({
@@ -291,7 +313,8 @@ def scoring_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
     rating = next((r.label for r in sorted(criteria.ratings, key=lambda r: -r.min) if total >= r.min), None)
     if rating is None:
         raise DataError(
-            f"bảng '{spec.criteria}' không có mức xếp loại cho tổng điểm {vn_number(total)}", res.place("scoring")
+            _("bảng '{criteria}' không có mức xếp loại cho tổng điểm {v}", criteria=spec.criteria, v=vn_number(total)),
+            res.place("scoring"),
         )
 
     deadline = _deadline(doc, spec.deadline or (doc.deadlines[-1].id if doc.deadlines else None), res.place("scoring"))

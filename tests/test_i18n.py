@@ -54,3 +54,27 @@ def test_vietnamese_by_default_and_english_from_the_environment(data_copy: Path,
         main, ["build", str(data), "--out", str(tmp_path / "c")]
     )
     assert "no body 'so-gtvt'" in from_locale.output
+
+
+def test_translations_use_the_same_fields() -> None:
+    """A translation naming a field its message does not have would fail when shown."""
+    import string
+
+    def fields(text: str) -> set[str]:
+        return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+    with (REPO / "generator" / "locale" / "en" / "LC_MESSAGES" / "vbgen.po").open("rb") as fh:
+        catalog = read_po(fh)
+    wrong = [(m.id, m.string) for m in catalog if m.id and fields(m.string) != fields(m.id)]
+    assert wrong == []
+
+
+def test_lint_in_english() -> None:
+    fixture = REPO / "tests" / "fixtures" / "lint" / "hand-edited-libreoffice.docx"
+    try:
+        result = CliRunner().invoke(main, ["--lang", "en", "lint", str(fixture)])
+    finally:
+        set_language(None)
+    assert "SIG-01 error 'K/T GIÁM ĐỐC': wrong authority abbreviation (use TM./KT./TL./TUQ./Q.)" in result.output
+    assert "(signature table, right cell, paragraph 1)" in result.output
+    assert "3 errors, 0 warnings" in result.output

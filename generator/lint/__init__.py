@@ -8,6 +8,7 @@ from pathlib import Path
 
 from docx import Document
 
+from ..i18n import _
 from .anatomy import Anatomy, analyse
 from .rules import RULES, Finding, NotEvaluated, Rule
 
@@ -37,7 +38,7 @@ def lint_document(anatomy: Anatomy, rules: list[Rule] | None = None) -> list[Fin
                     message, where = item
                     findings.append(Finding(r.id, r.severity, message, where))
         except NotEvaluated as exc:
-            findings.append(Finding(r.id, "not-evaluated", f"không đánh giá được: {exc}", None))
+            findings.append(Finding(r.id, "not-evaluated", _("không đánh giá được: {exc}", exc=exc), None))
     return findings
 
 
@@ -47,7 +48,11 @@ def lint_file(path: Path | str) -> list[Finding]:
     try:
         doc = Document(str(path))
     except Exception as exc:  # python-docx raises many kinds on a broken package
-        return [Finding("FILE-00", "error", f"không mở được tệp .docx: {type(exc).__name__}: {exc}", None)]
+        return [
+            Finding(
+                "FILE-00", "error", _("không mở được tệp .docx: {name}: {exc}", name=type(exc).__name__, exc=exc), None
+            )
+        ]
     anatomy = analyse(doc)
     anatomy.pages = _app_pages(path)
     return lint_document(anatomy)

@@ -12,6 +12,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from ..docxfmt import ParagraphFormat, RunFormat, Styles
+from ..i18n import _
 
 NUMBER_RE = re.compile(r"^Số\b")
 DATE_HINT = re.compile(r",\s*ngày\b")
@@ -74,7 +75,7 @@ def _line(styles: Styles, p: Paragraph, where: str) -> Line:
 
 
 def _cell_lines(styles: Styles, cell: _Cell, label: str) -> list[Line]:
-    return [_line(styles, p, f"{label}, đoạn {i + 1}") for i, p in enumerate(cell.paragraphs)]
+    return [_line(styles, p, _("{label}, đoạn {n}", label=label, n=i + 1)) for i, p in enumerate(cell.paragraphs)]
 
 
 def _iter_body(doc: DocxDocument) -> list[Any]:
@@ -104,8 +105,8 @@ def analyse(doc: DocxDocument) -> Anatomy:
         if len(table.columns) >= 2:
             for r, row in enumerate(table.rows):
                 cells = row.cells
-                left = _cell_lines(styles, cells[0], f"bảng tiêu đề, hàng {r + 1}, ô trái")
-                right = _cell_lines(styles, cells[-1], f"bảng tiêu đề, hàng {r + 1}, ô phải")
+                left = _cell_lines(styles, cells[0], _("bảng tiêu đề, hàng {row}, ô trái", row=r + 1))
+                right = _cell_lines(styles, cells[-1], _("bảng tiêu đề, hàng {row}, ô phải", row=r + 1))
                 for line in left:
                     if line.text and NUMBER_RE.match(line.text) and a.number is None:
                         a.number, a.number_row = line, r
@@ -131,11 +132,11 @@ def analyse(doc: DocxDocument) -> Anatomy:
         if table is a.header_table or len(table.columns) < 2:
             continue
         cells = table.rows[0].cells
-        left = _cell_lines(styles, cells[0], "bảng chữ ký, ô trái")
+        left = _cell_lines(styles, cells[0], _("bảng chữ ký, ô trái"))
         if any(ln.text.startswith("Nơi nhận") for ln in left):
             a.signature_table = table
             a.recipients = [ln for ln in left if ln.text]
-            a.authority = [ln for ln in _cell_lines(styles, cells[-1], "bảng chữ ký, ô phải") if ln.text]
+            a.authority = [ln for ln in _cell_lines(styles, cells[-1], _("bảng chữ ký, ô phải")) if ln.text]
             break
     end = blocks.index(a.signature_table) if a.signature_table is not None else len(blocks)
 
@@ -143,7 +144,7 @@ def analyse(doc: DocxDocument) -> Anatomy:
     paragraphs: list[Line] = []
     for i, b in enumerate(blocks[start:end], start=start):
         if isinstance(b, Paragraph):
-            paragraphs.append(_line(styles, b, f"đoạn {i + 1}"))
+            paragraphs.append(_line(styles, b, _("đoạn {n}", n=i + 1)))
     texts = [ln for ln in paragraphs if ln.text]
     if texts and texts[0].all_caps and not texts[0].text.startswith(("Căn cứ", "I.")):
         a.title = texts[0]
