@@ -392,15 +392,13 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
     """Every id names something that exists; parent chains have no cycle."""
     errors: list[VbgenError] = []
 
+    def need(value: str | None, known: Iterable[str], message: str, place: Place) -> None:
+        """An UnknownIdError (with the closest valid name) unless `value` is among `known`."""
+        if value is not None and value not in known:
+            errors.append(UnknownIdError(message, place, suggest(value, known)))
+
     def need_body(body_id: str | None, place: Place) -> None:
-        if body_id is not None and body_id not in corpus.bodies:
-            errors.append(
-                UnknownIdError(
-                    _("không có cơ quan '{id}' trong danh mục cơ quan", id=body_id),
-                    place,
-                    suggest(body_id, corpus.bodies),
-                )
-            )
+        need(body_id, corpus.bodies, _("không có cơ quan '{id}' trong danh mục cơ quan", id=body_id), place)
 
     for body_id, body in corpus.bodies.items():
         place = corpus.places[("bodies", body_id)]
@@ -429,72 +427,35 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
             continue
         issuer = corpus.bodies[doc.issuer]
         for i, ref_id in enumerate(doc.basis):
-            if ref_id not in corpus.references:
-                errors.append(
-                    UnknownIdError(
-                        _("không có văn bản '{id}' trong danh mục văn bản dẫn chiếu", id=ref_id),
-                        loaded.place("basis", i),
-                        suggest(ref_id, corpus.references),
-                    )
-                )
+            message = _("không có văn bản '{id}' trong danh mục văn bản dẫn chiếu", id=ref_id)
+            need(ref_id, corpus.references, message, loaded.place("basis", i))
         for role in ("report", "inform"):
             for i, body_id in enumerate(getattr(doc.recipients, role)):
                 need_body(body_id, loaded.place("recipients", role, i))
         own = {*issuer.organisations, *issuer.units, ALL_UNITS}
         for i, item in enumerate(doc.recipients.implement):
-            if item not in own:
-                errors.append(
-                    UnknownIdError(
-                        _(
-                            "'{item}' không phải tổ chức, đơn vị của {agency} (hay '{all}')",
-                            item=item,
-                            agency=issuer.name,
-                            all=ALL_UNITS,
-                        ),
-                        loaded.place("recipients", "implement", i),
-                        suggest(item, own),
-                    )
-                )
-        if doc.drafted_by not in issuer.units:
-            errors.append(
-                UnknownIdError(
-                    _("'{unit}' không phải đơn vị của {agency}", unit=doc.drafted_by, agency=issuer.name),
-                    loaded.place("drafted_by"),
-                    suggest(doc.drafted_by, issuer.units),
-                )
+            message = _(
+                "'{item}' không phải tổ chức, đơn vị của {agency} (hay '{all}')",
+                item=item,
+                agency=issuer.name,
+                all=ALL_UNITS,
             )
+            need(item, own, message, loaded.place("recipients", "implement", i))
+        message = _("'{unit}' không phải đơn vị của {agency}", unit=doc.drafted_by, agency=issuer.name)
+        need(doc.drafted_by, issuer.units, message, loaded.place("drafted_by"))
         for i, deadline in enumerate(doc.deadlines):
             need_body(deadline.to, loaded.place("deadlines", i, "to"))
             need_body(deadline.via, loaded.place("deadlines", i, "via"))
         for i, call in enumerate(doc.subplans):
             kind = call if isinstance(call, str) else call.kind
-            if kind not in corpus.kinds:
-                errors.append(
-                    UnknownIdError(
-                        _("không có loại kế hoạch con '{kind}' trong danh mục", kind=kind),
-                        loaded.place("subplans", i),
-                        suggest(kind, corpus.kinds),
-                    )
-                )
+            message = _("không có loại kế hoạch con '{kind}' trong danh mục", kind=kind)
+            need(kind, corpus.kinds, message, loaded.place("subplans", i))
     for plan_id, res in corpus.results.items():
-        main_id = plan_id.split("#")[0]
-        if main_id not in corpus.all_documents:
-            errors.append(
-                UnknownIdError(
-                    _("không có kế hoạch '{plan}' để báo cáo kết quả", plan=plan_id),
-                    res.place("plan"),
-                    suggest(main_id, corpus.all_documents),
-                )
-            )
+        message = _("không có kế hoạch '{plan}' để báo cáo kết quả", plan=plan_id)
+        need(plan_id.split("#")[0], corpus.all_documents, message, res.place("plan"))
     for (plan_id, kind), sp in corpus.subplans.items():
         if plan_id not in corpus.all_documents:
-            errors.append(
-                UnknownIdError(
-                    _("không có kế hoạch '{plan}'", plan=plan_id),
-                    sp.place("plan"),
-                    suggest(plan_id, corpus.all_documents),
-                )
-            )
+            need(plan_id, corpus.all_documents, _("không có kế hoạch '{plan}'", plan=plan_id), sp.place("plan"))
             continue
         calls = {c if isinstance(c, str) else c.kind for c in corpus.all_documents[plan_id].document.subplans}
         if kind not in calls:
