@@ -203,14 +203,14 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
         jobs = derive(load(paths))
     except VbgenError as exc:
         return [*problems, *(Problem("data", None, line) for line in str(exc).splitlines())]
-    defined: dict[str, set[str]] = {name: static_paths() for name in templates}
+    defined: dict[str, set[str]] = {}  # per template some data used: the paths its contexts define
     for job in jobs:
         name = template_for(job.loaded.document.type)
         if name not in templates or name in broken:
             continue
         data_file = str(job.loaded.source.path)
         values = to_json({**job.context.values, "national": NATIONAL})
-        defined.setdefault(name, set()).update(context_paths(values))
+        defined.setdefault(name, static_paths()).update(context_paths(values))
         try:
             data = render(job.context, templates[name])
         except VbgenError as exc:
@@ -232,8 +232,6 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
                 Problem("leftover-tag", name, _("thẻ mẫu còn lại trong văn bản"), data=data_file, where=where)
             )
     for name, paths_defined in defined.items():
-        if name in broken or len(paths_defined) == len(static_paths()):
-            continue  # no data used this template: nothing to compare with
         for path in sorted(used_paths(templates[name]) - paths_defined):
             problems.append(
                 Problem("schema", name, _("mẫu dùng biến '{path}' mà ngữ cảnh không có (xem vbgen context)", path=path))

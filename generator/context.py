@@ -57,10 +57,6 @@ class DocumentContext:
         return str(self.values["title"])
 
 
-class _Variables(dict[str, Any]):
-    """The variables a data text field may use; citations and deadlines are functions."""
-
-
 def _body_facts(body: Body) -> dict[str, str]:
     return {
         "name": body.name,

@@ -16,7 +16,6 @@ from lxml import etree
 
 TWIPS_PER_MM = 1440 / 25.4
 qn = functools.lru_cache(maxsize=None)(_qn)  # "w:p" → "{…}p": asked for thousands of times a document
-EMU_PER_MM = 36000
 
 
 def twips_to_mm(value: int | float) -> float:

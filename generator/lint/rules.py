@@ -22,7 +22,6 @@ NUM_RE = re.compile(rf"^Số: ?(0[1-9]|[1-9]\d+)?\s*/({TYPE_CODES})-[A-ZĐ0-9]+(
 CV_RE = re.compile(r"^Số: ?(0[1-9]|[1-9]\d+)?\s*/[A-ZĐ0-9]+(-[A-ZĐ0-9]+)+$")
 DATE_RE = re.compile(r"^(?P<place>[^,]+), ngày (0[1-9]|[12]\d|3[01]) tháng (01|02|[3-9]|1[0-2]) năm \d{4}$")
 BLANK_DATE_RE = re.compile(r"^(?P<place>[^,]+), ngày\s+tháng\s+(\S+\s+)?năm \d{4}$")
-PREFIXES = ("TM. ", "KT. ", "TL. ", "TUQ. ", "Q. ")
 BAD_PREFIX = re.compile(r"^(K/T|T/M|T/L|TUQ/|KT |TM |TL |Q )")
 LUU_RE = re.compile(r"^- Lưu: VT(, [^,;.]+)*\.$")
 DEGREES = re.compile(r"^(TS|ThS|PGS|GS|BS|KS|CN)\.")
