@@ -74,8 +74,8 @@ def plain_loop(data: Path, out: Path) -> tuple[float, int]:
     from docxtpl import DocxTemplate
 
     from generator.build import derive
-    from generator.load import load
-    from generator.render import NATIONAL, template_path, template_values
+    from generator.data.load import load
+    from generator.word.render import NATIONAL, template_path, template_values
 
     jobs = derive(load([data]))
     contexts = [(template_path(j.template), template_values({**j.context.values, "national": NATIONAL}), j.name)
@@ -134,7 +134,7 @@ def main() -> None:
                 subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work / "p1"), str(f)],
                                check=True, capture_output=True)  # fmt: skip
             per_file = time.perf_counter() - t0
-            from generator.pdf import convert
+            from generator.word.pdf import convert
 
             t0 = time.perf_counter()
             convert(sample, work / "p2", workers=args.jobs)

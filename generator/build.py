@@ -8,14 +8,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .context import DocumentContext, build_context
-from .derive import document_reference, register_documents, subplans
-from .errors import DataError, OutputError, UnknownIdError, VbgenError, suggest
-from .i18n import _
-from .load import Corpus, LoadedDocument, load
-from .render import RenderInput, prepare, render_input, template_path
-from .reports import reports
-from .writer import clean_stale_temporaries, finalize, output_name, safe_target, write_temporary
+from generator.data.load import Corpus, LoadedDocument, load
+from generator.errors import DataError, OutputError, UnknownIdError, VbgenError, suggest
+from generator.family.context import DocumentContext, build_context
+from generator.family.derive import document_reference, register_documents, subplans
+from generator.family.reports import reports
+from generator.i18n import _
+from generator.word.render import RenderInput, prepare, render_input, template_path
+from generator.word.writer import clean_stale_temporaries, finalize, output_name, safe_target, write_temporary
 
 
 @dataclass

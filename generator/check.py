@@ -17,12 +17,12 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from .build import derive, template_for
-from .context import to_json
-from .errors import VbgenError
-from .i18n import _
-from .load import load
-from .render import NATIONAL, jinja_env, render, template_dir
+from generator.build import derive, template_for
+from generator.data.load import load
+from generator.errors import VbgenError
+from generator.family.context import to_json
+from generator.i18n import _
+from generator.word.render import NATIONAL, jinja_env, render, template_dir
 
 TEMPLATES = ("kehoach.docx", "baocao.docx")
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -168,9 +168,9 @@ def context_paths(value: Any, prefix: str = "") -> Iterator[str]:
 
 def static_paths() -> set[str]:
     """Paths every context may define, whether or not the current data uses them (a table block)."""
-    from .context import Block
-    from .tables import TableData
-    from .text import Rich
+    from generator.data.tables import TableData
+    from generator.family.context import Block
+    from generator.nd30.text import Rich
 
     sample = Block("table", Rich.plain("x"), "I", TableData("t", ["h"], [["c"]], [1.0], ["left"], [0]))
     return set(context_paths({"body": [to_json(sample)]}))

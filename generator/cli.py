@@ -28,7 +28,7 @@ MAX_ERRORS_SHOWN = 20
 
 def _fail(exc: Exception) -> None:
     lines = str(exc).splitlines()
-    from .i18n import _
+    from generator.i18n import _
 
     prefix = _("lỗi")
     for line in lines[:MAX_ERRORS_SHOWN]:
@@ -54,7 +54,7 @@ class _Group(click.Group):
         except Exception as exc:
             if os.environ.get("VBGEN_DEBUG"):
                 raise
-            from .i18n import _
+            from generator.i18n import _
 
             click.echo(
                 _("lỗi nội bộ của vbgen: {kind}: {what}", kind=type(exc).__name__, what=exc)
@@ -81,7 +81,7 @@ def main(lang: str | None) -> None:
     Builds Vietnamese administrative documents (plans, sub-plans, reports) as .docx files laid out
     per Decree 30/2020/NĐ-CP, from YAML data.
     """
-    from .i18n import set_language
+    from generator.i18n import set_language
 
     set_language(lang)
 
@@ -123,9 +123,9 @@ def build(
 
     Exit codes: 0 ok · 1 some documents failed (the others are written) · 2 bad input.
     """
-    from .build import build as run_build
-    from .errors import VbgenError
-    from .i18n import _
+    from generator.build import build as run_build
+    from generator.errors import VbgenError
+    from generator.i18n import _
 
     bar = None
 
@@ -183,7 +183,7 @@ def build(
         err=True,
     )
     if pdf:
-        from .pdf import convert
+        from generator.word.pdf import convert
 
         try:
             pdfs = convert(result.written, out, workers=jobs)
@@ -204,10 +204,10 @@ Ví dụ:
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 def context(file: Path) -> None:
     """In ngữ cảnh (JSON) mà mẫu nhận được cho mỗi văn bản trong FILE."""
-    from .build import derive
-    from .context import to_json
-    from .errors import VbgenError
-    from .load import load
+    from generator.build import derive
+    from generator.data.load import load
+    from generator.errors import VbgenError
+    from generator.family.context import to_json
 
     try:
         jobs = derive(load([file]))
@@ -240,8 +240,8 @@ def check(paths: tuple[Path, ...], template_folder: Path | None) -> None:
     errors, tags left in the output, output that is not a valid .docx, and variables the template
     uses that the context does not define. PATHS default to ./data. Exit: 0 · 1 problems · 2 usage.
     """
-    from .check import check as run_check
-    from .i18n import _
+    from generator.check import check as run_check
+    from generator.i18n import _
 
     if not paths and not Path("data").is_dir():
         raise click.UsageError(_("không có thư mục ./data; chỉ ra PATHS"))
@@ -269,8 +269,8 @@ def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
     Each finding: `file: RULE-ID severity message (where)`. A rule that cannot be judged on a
     file is reported as `not-evaluated`, never as passed. Exit codes: 0 no error · 1 errors · 2 usage.
     """
-    from .i18n import _
-    from .lint import RULES, lint_file
+    from generator.i18n import _
+    from generator.lint import RULES, lint_file
 
     if list_rules:
         if fmt == "json":
@@ -324,11 +324,11 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, as_json: bool, today: o
     """Liệt kê mọi thời hạn mà các kế hoạch đặt ra, theo ngày, với số ngày còn lại."""
     import datetime as dt
 
-    from .dates import short_date
-    from .deadlines import collect, to_ics
-    from .errors import VbgenError
-    from .i18n import _
-    from .writer import write_atomic
+    from generator.errors import VbgenError
+    from generator.family.deadlines import collect, to_ics
+    from generator.i18n import _
+    from generator.nd30.dates import short_date
+    from generator.word.writer import write_atomic
 
     day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
     try:
@@ -370,10 +370,10 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
     deadlines move by the same number of years, a body succeeded by another is replaced by its
     successor, and references tied to the old year are flagged for review in the new files.
     """
-    from .draft import REVIEW
-    from .draft import draft as run_draft
-    from .errors import VbgenError
-    from .i18n import _
+    from generator.errors import VbgenError
+    from generator.family.draft import REVIEW
+    from generator.family.draft import draft as run_draft
+    from generator.i18n import _
 
     try:
         report = run_draft(src, year, out, force=force)
@@ -398,7 +398,7 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
 @main.command()
 def schema() -> None:
     """In JSON Schema của các tệp dữ liệu (bodies, references, kinds, criteria, plan, subplan, results)."""
-    from .schema import data_schema
+    from generator.data.schema import data_schema
 
     click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
 

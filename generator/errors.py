@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .i18n import _
+from generator.i18n import _
 
 
 @dataclass(frozen=True)

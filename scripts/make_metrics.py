@@ -1,4 +1,4 @@
-"""Write generator/resources/tnr_widths.json: Times New Roman advance widths, from Liberation Serif.
+"""Write generator/word/resources/tnr_widths.json: Times New Roman advance widths, from Liberation Serif.
 
 Liberation Serif is metric-compatible with Times New Roman, so its advance widths are the widths
 Word uses. Run once by a maintainer (needs fonttools and Debian's fonts-liberation); the JSON is
@@ -33,7 +33,7 @@ def main() -> None:
                 if glyph is not None:
                     widths[chr(cp)] = round(hmtx[glyph][0] / upem, 4)
         out[style] = widths
-    target = Path(__file__).resolve().parents[1] / "generator" / "resources" / "tnr_widths.json"
+    target = Path(__file__).resolve().parents[1] / "generator" / "word" / "resources" / "tnr_widths.json"
     target.write_text(json.dumps(out, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     print(target, sum(len(v) for v in out.values()), "widths")
 

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from generator.check import check
 from generator.cli import main
-from generator.render import template_dir
+from generator.word.render import template_dir
 
 from .helpers import DATA, REPO
 

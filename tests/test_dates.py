@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from generator.dates import date_line, long_date, short_date
-from generator.text import environment
+from generator.nd30.dates import date_line, long_date, short_date
+from generator.nd30.text import environment
 
 D = dt.date
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pdf import convert, page_count
+from generator.word.pdf import convert, page_count
 
 needs_lo = pytest.mark.skipif(
     not (shutil.which("soffice") or shutil.which("libreoffice")),

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from generator.build import derive
-from generator.load import LoadedDocument, load
-from generator.model import Body
-from generator.model import Document as PlanDocument
-from generator.render import render, template_path
-from generator.text import one_line, paragraphs
-from generator.yamlsource import Source, clean_text
+from generator.data.load import LoadedDocument, load
+from generator.data.model import Body
+from generator.data.model import Document as PlanDocument
+from generator.data.yamlsource import Source, clean_text
+from generator.nd30.text import one_line, paragraphs
+from generator.word.render import render, template_path
 
 from .helpers import FIXTURES, iter_paragraphs
 

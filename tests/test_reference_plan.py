@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from generator.docxfmt import Styles
+from generator.word.docxfmt import Styles
 
 from .helpers import REFERENCE, iter_paragraphs, lines, strip_markup, words
 

@@ -12,9 +12,9 @@ from docx import Document
 
 from generator.build import build
 from generator.cli import main
+from generator.data.model import Target, TargetResult
 from generator.errors import DataError
-from generator.model import Target, TargetResult
-from generator.reports import last_working_day_before, target_status
+from generator.family.reports import last_working_day_before, target_status
 
 from .helpers import DATA, iter_paragraphs, lines
 

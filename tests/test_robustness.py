@@ -20,7 +20,7 @@ from generator import build as build_module
 from generator.build import build
 from generator.cli import main
 from generator.errors import DataError, OutputError, TemplateError
-from generator.writer import safe_target
+from generator.word.writer import safe_target
 
 from .helpers import DATA, FIXTURES, REPO, iter_paragraphs, lines
 
@@ -90,7 +90,7 @@ def test_data_text_cannot_reach_python_internals(data_copy: Path, tmp_path: Path
 
 
 def test_template_cannot_reach_python_internals(tmp_path: Path) -> None:
-    from generator.render import template_dir
+    from generator.word.render import template_dir
 
     folder = tmp_path / "tpl"
     folder.mkdir()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from generator.citations import cite, short_cite, symbol
+from generator.data.model import Body, Group, Recipients, Reference, Signer, Unit
 from generator.errors import DataError
-from generator.model import Body, Group, Recipients, Reference, Signer, Unit
-from generator.numbering import number_line, point_letter, roman
-from generator.recipients import recipient_lines
-from generator.signature import authority_lines
+from generator.nd30.citations import cite, short_cite, symbol
+from generator.nd30.numbering import number_line, point_letter, roman
+from generator.nd30.recipients import recipient_lines
+from generator.nd30.signature import authority_lines
 
 BODIES = {
     "ubnd": Body(name="Ủy ban nhân dân tỉnh Tây Ninh", short="UBND tỉnh", code="UBND"),

@@ -7,7 +7,7 @@ from pathlib import Path
 from docx import Document
 
 from generator.build import build
-from generator.docxfmt import Styles
+from generator.word.docxfmt import Styles
 
 from .helpers import FIXTURES, iter_paragraphs, lines
 

@@ -12,9 +12,9 @@ from openpyxl import Workbook
 
 from generator.build import build
 from generator.cli import main
-from generator.derive import in_force
+from generator.data.load import load
 from generator.errors import DataError
-from generator.load import load
+from generator.family.derive import in_force
 
 from .helpers import DATA, iter_paragraphs, lines
 
@@ -209,7 +209,7 @@ def test_jobs_same_bytes_and_one_failure_does_not_stop_the_batch(tmp_path: Path)
 
 
 def test_every_subplan_uses_the_one_template(built: dict[str, Path]) -> None:
-    from generator.render import template_dir
+    from generator.word.render import template_dir
 
     assert sorted(p.name for p in template_dir().glob("*.docx")) == ["baocao.docx", "kehoach.docx"]
     for path in built.values():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import build
-from generator.figures import vn_number
-from generator.text import Rich, Run, parse_markup, render_text
+from generator.nd30.figures import vn_number
+from generator.nd30.text import Rich, Run, parse_markup, render_text
 
 from .helpers import FIXTURES, lines
 

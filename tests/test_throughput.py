@@ -12,7 +12,7 @@ from docx import Document
 
 from generator.build import build
 from generator.cli import main
-from generator.pdf import convert, page_count
+from generator.word.pdf import convert, page_count
 
 from .helpers import DATA
 

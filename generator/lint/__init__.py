@@ -8,9 +8,9 @@ from pathlib import Path
 
 from docx import Document
 
-from ..i18n import _
-from .anatomy import Anatomy, analyse
-from .rules import RULES, Finding, NotEvaluated, Rule
+from generator.i18n import _
+from generator.lint.anatomy import Anatomy, analyse
+from generator.lint.rules import RULES, Finding, NotEvaluated, Rule
 
 __all__ = ["RULES", "Finding", "Rule", "lint_document", "lint_file"]
 

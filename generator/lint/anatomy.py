@@ -11,8 +11,8 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from ..docxfmt import ParagraphFormat, RunFormat, Styles
-from ..i18n import _
+from generator.i18n import _
+from generator.word.docxfmt import ParagraphFormat, RunFormat, Styles
 
 NUMBER_RE = re.compile(r"^Số\b")
 DATE_HINT = re.compile(r",\s*ngày\b")

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ..docxfmt import container_width_mm, text_width_mm
-from ..i18n import N_, _
-from ..numbering import DOC_TYPES
-from .anatomy import Anatomy, Line
+from generator.i18n import N_, _
+from generator.lint.anatomy import Anatomy, Line
+from generator.nd30.numbering import DOC_TYPES
+from generator.word.docxfmt import container_width_mm, text_width_mm
 
 Severity = Literal["error", "warning"]
 MM_TOL = 0.5
@@ -702,7 +702,7 @@ def can_cu(a: Anatomy):
     N_("Mục lớn 'I. TÊN MỤC' in hoa, đậm, số La Mã liên tục"),
 )
 def roman_headings(a: Anatomy):
-    from ..numbering import roman
+    from generator.nd30.numbering import roman
 
     heads = [ln for ln in a.body if re.match(r"^[IVXLC]+\. ", ln.text)]
     if not heads:
@@ -717,7 +717,7 @@ def roman_headings(a: Anatomy):
 
 @rule("STRUCT-02", "warning", "Phụ lục I (thông lệ; nd30-format §3.5 [U])", N_("Mục '1.', điểm 'a)' đánh số liên tục"))
 def numbered_items(a: Anatomy):
-    from ..numbering import point_letter
+    from generator.nd30.numbering import point_letter
 
     expect_num, expect_letter = 1, 1
     for ln in a.body:

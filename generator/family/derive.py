@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .errors import DataError, Place
-from .i18n import _
-from .load import ALL_UNITS, Corpus, LoadedDocument, LoadedSubplan
-from .model import Body, Document, Kind, Recipients, Reference, Section, SubplanCall, TableSpec
-from .numbering import DOC_TYPES
-from .text import plain_text
+from generator.data.load import ALL_UNITS, Corpus, LoadedDocument, LoadedSubplan
+from generator.data.model import Body, Document, Kind, Recipients, Reference, Section, SubplanCall, TableSpec
+from generator.errors import DataError, Place
+from generator.i18n import _
+from generator.nd30.numbering import DOC_TYPES
+from generator.nd30.text import plain_text
 
 
 def subject_of(title: str) -> str:

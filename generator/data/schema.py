@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 
-from .load import SECTIONS
+from generator.data.load import SECTIONS
 
 
 def data_schema() -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .errors import DataError, Place
-from .i18n import _
-from .model import Body, Recipients, Unit
+from generator.data.model import Body, Recipients, Unit
+from generator.errors import DataError, Place
+from generator.i18n import _
 
 HEADING = "Nơi nhận:"
 ALL_UNITS = "all-units"  # the recipient id that means every unit of the issuer

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from slugify import slugify
 
-from .errors import OutputError, Place
-from .i18n import _
-from .model import Body, Document
+from generator.data.model import Body, Document
+from generator.errors import OutputError, Place
+from generator.i18n import _
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip timestamps: the same input gives the same bytes
 MAX_SLUG = 60

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .errors import DataError, Place
-from .i18n import _
-from .model import Body, Signer
+from generator.data.model import Body, Signer
+from generator.errors import DataError, Place
+from generator.i18n import _
 
 
 def _upper(text: str) -> str:

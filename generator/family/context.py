@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import citations
-from .dates import date_line, short_date
-from .errors import DataError, Place, suggest
-from .i18n import _
-from .load import Corpus, LoadedDocument
-from .model import Body, Bullet, Document, Node, TableSpec, Target
-from .numbering import number_line, point_letter, roman, type_name
-from .recipients import HEADING, recipient_lines
-from .signature import authority_lines
-from .tables import TableData, build_table
-from .text import Rich, one_line, paragraphs, plain_text, rich
+from generator.data.load import Corpus, LoadedDocument
+from generator.data.model import Body, Bullet, Document, Node, TableSpec, Target
+from generator.data.tables import TableData, build_table
+from generator.errors import DataError, Place, suggest
+from generator.i18n import _
+from generator.nd30 import citations
+from generator.nd30.dates import date_line, short_date
+from generator.nd30.numbering import number_line, point_letter, roman, type_name
+from generator.nd30.recipients import HEADING, recipient_lines
+from generator.nd30.signature import authority_lines
+from generator.nd30.text import Rich, one_line, paragraphs, plain_text, rich
 
 END_MARK = "./."  # the body of a document ends with "./."
 DRAFT_MARK = "DỰ THẢO"

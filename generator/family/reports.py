@@ -6,13 +6,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from .context import text_variables
-from .derive import subject_of
-from .errors import DataError, Place, suggest
-from .figures import vn_number
-from .i18n import _
-from .load import Corpus, LoadedDocument, LoadedResults
-from .model import (
+from generator.data.load import Corpus, LoadedDocument, LoadedResults
+from generator.data.model import (
     Bullet,
     Column,
     CriteriaSet,
@@ -26,8 +21,13 @@ from .model import (
     Target,
     TargetResult,
 )
-from .numbering import roman
-from .text import plain_text
+from generator.errors import DataError, Place, suggest
+from generator.family.context import text_variables
+from generator.family.derive import subject_of
+from generator.i18n import _
+from generator.nd30.figures import vn_number
+from generator.nd30.numbering import roman
+from generator.nd30.text import plain_text
 
 NO_RESULT = "Chưa có kết quả."
 SKIPPED_TITLES = ("mục đích", "tổ chức thực hiện")  # parts a results report does not mirror

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .errors import ConversionError
-from .i18n import N_, _
+from generator.errors import ConversionError
+from generator.i18n import N_, _
 
 INSTALL_HINT = N_("cài LibreOffice: apt-get install libreoffice-writer-nogui (Debian/Ubuntu)")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .dates import BLANK
+from generator.nd30.dates import BLANK
 
 # ND30 Phụ lục III: tên loại → abbreviation (mixed case kept: QyĐ, CTr, TTr).
 DOC_TYPES: dict[str, str] = {

@@ -13,8 +13,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .errors import DataError, Place
-from .i18n import _
+from generator.errors import DataError, Place
+from generator.i18n import _
 
 YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to libyaml, ordinary characters to YAML 1.2
 # Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return.

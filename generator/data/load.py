@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
-from .i18n import N_, _
-from .model import Body, CriteriaSet, Document, Kind, Reference, ResultsFile, SubplanFile
-from .recipients import ALL_UNITS
-from .yamlsource import Source
+from generator.data.model import Body, CriteriaSet, Document, Kind, Reference, ResultsFile, SubplanFile
+from generator.data.yamlsource import Source
+from generator.errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
+from generator.i18n import N_, _
+from generator.nd30.recipients import ALL_UNITS
 
 ROOT_MARKER = "directory.yaml"
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"

@@ -15,13 +15,13 @@ from docxtpl import DocxTemplate, RichText
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
-from .context import Block, DocumentContext
-from .docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
-from .errors import TemplateError
-from .i18n import _
-from .tables import TableData
-from .text import Rich
-from .writer import zip_members
+from generator.data.tables import TableData
+from generator.errors import TemplateError
+from generator.family.context import Block, DocumentContext
+from generator.i18n import _
+from generator.nd30.text import Rich
+from generator.word.docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
+from generator.word.writer import zip_members
 
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
 RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
@@ -32,9 +32,9 @@ BOX_PADDING_MM = 3.0
 
 def template_dir() -> Path:
     """The bundled templates: generator/templates/ once installed, templates/ in a checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if installed.is_dir() else here.parent / "templates"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 def template_path(name: str, folder: Path | None = None) -> Path:
@@ -81,8 +81,8 @@ class _Template(DocxTemplate):
 @functools.lru_cache(maxsize=1)
 def jinja_env() -> jinja2.Environment:
     """The sandbox every template renders in: strict about undefined names, escaping every value."""
-    from .dates import long_date, short_date
-    from .figures import vn_number
+    from generator.nd30.dates import long_date, short_date
+    from generator.nd30.figures import vn_number
 
     env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters["long_date"] = long_date

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .dates import long_date, short_date
-from .errors import DataError, Place
-from .i18n import _
-from .model import Body, Reference
-from .numbering import kind_code
+from generator.data.model import Body, Reference
+from generator.errors import DataError, Place
+from generator.i18n import _
+from generator.nd30.dates import long_date, short_date
+from generator.nd30.numbering import kind_code
 
 
 def _issuer_code(ref: Reference, bodies: Mapping[str, Body], place: Place | None) -> str:

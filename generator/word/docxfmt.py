@@ -264,7 +264,7 @@ def container_width_mm(doc: DocxDocument, container: Any) -> float:
 
 @functools.lru_cache(maxsize=1)
 def _widths() -> dict[str, dict[str, float]]:
-    data = resources.files("generator").joinpath("resources/tnr_widths.json").read_text(encoding="utf-8")
+    data = resources.files("generator").joinpath("word/resources/tnr_widths.json").read_text(encoding="utf-8")
     return json.loads(data)
 
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .dates import add_years, short_date
-from .errors import DataError, OutputError, Place
-from .i18n import N_, _
-from .load import Corpus, find_root, load, yaml_files
-from .writer import write_atomic
+from generator.data.load import Corpus, find_root, load, yaml_files
+from generator.errors import DataError, OutputError, Place
+from generator.i18n import N_, _
+from generator.nd30.dates import add_years, short_date
+from generator.word.writer import write_atomic
 
 FACT_KEYS = {"bodies", "references", "kinds", "criteria"}
 CITE_RE = re.compile(r"cite(?:_short)?\(\s*'([^']+)'")
@@ -215,7 +215,7 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
         kind_id = kind_call if isinstance(kind_call, str) else kind_call.get("kind")
         kind = corpus.kinds.get(str(kind_id))
         if kind and kind.yearly_basis:
-            from .derive import in_force
+            from generator.family.derive import in_force
 
             if not any(in_force(corpus.references[r], year) for r in kind.yearly_basis):
                 fr.review.append(

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import documents
-from .citations import short_cite
-from .context import text_variables
-from .load import load
-from .text import plain_text
+from generator.build import documents
+from generator.data.load import load
+from generator.family.context import text_variables
+from generator.nd30.citations import short_cite
+from generator.nd30.text import plain_text
 
 
 @dataclass(frozen=True)

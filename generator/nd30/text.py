@@ -12,10 +12,10 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 
-from .dates import long_date, short_date
-from .errors import DataError, Place, TemplateError, suggest
-from .figures import vn_number
-from .i18n import _
+from generator.errors import DataError, Place, TemplateError, suggest
+from generator.i18n import _
+from generator.nd30.dates import long_date, short_date
+from generator.nd30.figures import vn_number
 
 # Characters a value inserted by {{ }} must not contribute to the emphasis markup: they are swapped
 # for stand-ins before the markup is parsed, and swapped back inside each run. The stand-ins are

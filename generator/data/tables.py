@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dates import short_date
-from .errors import DataError, Place, suggest
-from .figures import vn_number
-from .i18n import _
-from .model import Cell, Column, TableSpec
+from generator.data.model import Cell, Column, TableSpec
+from generator.errors import DataError, Place, suggest
+from generator.i18n import _
+from generator.nd30.dates import short_date
+from generator.nd30.figures import vn_number
 
 STT = "STT"
 STT_WIDTH = 0.9  # relative; wide enough that "STT" does not wrap beside columns of width 2-4
