@@ -38,13 +38,16 @@ def register_documents(corpus: Corpus) -> None:
             corpus.references[doc_id] = document_reference(loaded, loaded.document.plan_year)
 
 
-def in_force(ref: Reference, year: int) -> bool:
-    """Whether a reference applies to documents of `year` (issued by then, not yet replaced)."""
-    if ref.date is not None and ref.date.year > year:
+def in_force(ref: Reference, year: int, on: dt.date | None = None) -> bool:
+    """Whether a reference applies to a document of `year` issued `on` that day: issued by then,
+    in force then. An undated document (a draft) is taken at the end of its year, so that a
+    text replaced during the year gives way to the one replacing it, never both."""
+    at = on or dt.date(year, 12, 31)
+    if ref.date is not None and ref.date > at:
         return False
-    if ref.valid_from is not None and ref.valid_from > dt.date(year, 12, 31):
+    if ref.valid_from is not None and ref.valid_from > at:
         return False
-    return not (ref.valid_to is not None and ref.valid_to < dt.date(year, 1, 1))
+    return not (ref.valid_to is not None and ref.valid_to < at)
 
 
 def authority(corpus: Corpus, issuer_id: str, role: str, place: Place | None) -> str:
@@ -145,13 +148,14 @@ def subplans(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Itera
         spec = sub.subplan if sub else None
         call_place = main.place("subplans", index)
 
+        on = (spec.date if spec and spec.date else None) or call.date
         basis = (
             list(spec.basis)
             if spec and spec.basis is not None
-            else [r for r in kind.basis if in_force(corpus.references[r], year)]
+            else [r for r in kind.basis if in_force(corpus.references[r], year, on)]
         )
         if not (spec and spec.basis is not None) and kind.yearly_basis:
-            yearly = [r for r in kind.yearly_basis if in_force(corpus.references[r], year)]
+            yearly = [r for r in kind.yearly_basis if in_force(corpus.references[r], year, on)]
             if not yearly:
                 warnings.append(
                     _(
