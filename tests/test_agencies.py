@@ -215,7 +215,7 @@ def test_a_ubnd_plan_assigns_work_to_bodies_and_groups(tmp_path: Path) -> None:
     )
     docs = _build(root, tmp_path / "out")
     got = lines(docs["2026-120-KH-UBND-dan-van-chinh-quyen.docx"])
-    assert ["ỦY BAN NHÂN DÂN", "TỈNH TÂY NINH"] == got[:2]
+    assert got[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH TÂY NINH"]
     at = got.index("III. TỔ CHỨC THỰC HIỆN")
     assert got[at + 1 : at + 8] == [
         "1. Sở Nội vụ",
@@ -250,7 +250,8 @@ def test_a_ubnd_plan_assigns_work_to_bodies_and_groups(tmp_path: Path) -> None:
 
 def test_an_unknown_assigned_body_is_a_located_error(tmp_path: Path) -> None:
     root = _data(
-        tmp_path, {"ubnd-tinh-tay-ninh/2026/ke-hoach-dan-van.yaml": UBND_PLAN.replace("lead: so-noi-vu", "lead: so-noi")}
+        tmp_path,
+        {"ubnd-tinh-tay-ninh/2026/ke-hoach-dan-van.yaml": UBND_PLAN.replace("lead: so-noi-vu", "lead: so-noi")},
     )
     with pytest.raises(DataError) as info:
         build([root], tmp_path / "out")
@@ -334,12 +335,16 @@ def test_a_derived_subplan_cites_them_right(tmp_path: Path) -> None:
         },
     )
     docs = _build(root, tmp_path / "out")
-    basis = [x for x in lines(docs["2025-KH-SVHTTDL-thuc-hanh-tiet-kiem-chong-lang-phi.docx"]) if x.startswith("Căn cứ")]
+    basis = [
+        x for x in lines(docs["2025-KH-SVHTTDL-thuc-hanh-tiet-kiem-chong-lang-phi.docx"]) if x.startswith("Căn cứ")
+    ]
     text = "\n".join(basis)
     assert "Căn cứ Nghị quyết số 74/2022/QH15 ngày 15/11/2022 của Quốc hội" in text
     assert "Căn cứ Nghị quyết số 12/2024/NQ-HĐND ngày 10/7/2024 của HĐND tỉnh quy định mức chi" in text
     assert "Căn cứ Kế hoạch số 141-KH/BDVTU ngày 15/01/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy" in text
-    assert basis[-1].startswith("Căn cứ Kế hoạch số 15/KH-SVHTTDL ngày 20/3/2025 của Sở VHTTDL") and basis[-1][-1] == "."
+    assert (
+        basis[-1].startswith("Căn cứ Kế hoạch số 15/KH-SVHTTDL ngày 20/3/2025 của Sở VHTTDL") and basis[-1][-1] == "."
+    )
 
 
 # -- 4. long agency names ---------------------------------------------------------------------------
@@ -459,12 +464,21 @@ def test_a_subplans_bases_are_those_in_force_for_its_date(tmp_path: Path) -> Non
 
 KIND_BASES = {  # what each sub-plan kind must cite in each year, and what it must not (catalogue dates)
     2025: {
-        "thanh-tra-kiem-tra": (["Luật Thanh tra số 84/2025/QH15", "Thông tư số 04/2025/TT-TTCP"], ["ngày 14 tháng 11 năm 2022"]),
+        "thanh-tra-kiem-tra": (
+            ["Luật Thanh tra số 84/2025/QH15", "Thông tư số 04/2025/TT-TTCP"],
+            ["ngày 14 tháng 11 năm 2022"],
+        ),
         "dao-tao-boi-duong": (["Nghị định số 171/2025/NĐ-CP"], ["101/2017/NĐ-CP", "89/2021/NĐ-CP"]),
-        "thuc-hanh-tiet-kiem": (["Luật Thực hành tiết kiệm, chống lãng phí ngày 26 tháng 11 năm 2013"], ["110/2025/QH15"]),
+        "thuc-hanh-tiet-kiem": (
+            ["Luật Thực hành tiết kiệm, chống lãng phí ngày 26 tháng 11 năm 2013"],
+            ["110/2025/QH15"],
+        ),
     },
     2026: {
-        "thuc-hanh-tiet-kiem": (["Luật Tiết kiệm, chống lãng phí số 110/2025/QH15"], ["ngày 26 tháng 11 năm 2013", "1845/QĐ-TTg"]),
+        "thuc-hanh-tiet-kiem": (
+            ["Luật Tiết kiệm, chống lãng phí số 110/2025/QH15"],
+            ["ngày 26 tháng 11 năm 2013", "1845/QĐ-TTg"],
+        ),
         "dao-tao-boi-duong": (["Luật Cán bộ, công chức ngày 24 tháng 6 năm 2025"], ["101/2017"]),
     },
     2027: {
@@ -494,7 +508,9 @@ def test_2027_drafts_are_issued_by_bodies_that_exist_then(drafts_2027: tuple[Pat
     issuers = {corpus.all_documents[k].document.issuer for k in corpus.all_documents}
     assert issuers == {"so-xay-dung-tay-ninh", "so-tu-phap-tay-ninh"}  # UBND Phường 1: ended, not drafted
     assert sorted(n.split("-")[2] for n in docs) == ["STP"] * 7 + ["SXD"] * 7
-    gone = [b for b_id, b in corpus.bodies.items() if ended(corpus, b_id, 2027) or successor(corpus, b_id, 2027) != b_id]
+    gone = [
+        b for b_id, b in corpus.bodies.items() if ended(corpus, b_id, 2027) or successor(corpus, b_id, 2027) != b_id
+    ]
     gone_names = {x for b in gone for x in (b.name, b.short, b.recipient) if x}
     for name, path in docs.items():
         got = lines(path)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from copy import deepcopy as copy_element
 import re
 import zipfile
+from copy import deepcopy as copy_element
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -266,13 +266,17 @@ def wrap_names(body: Any, pt: PreparedTemplate) -> None:
             if ps is None or ps.get(qn("w:val")) not in wanted or not _text(p).strip():
                 continue
             fmt = pt.styles.run_format(p, _first_run(p))
-            lines = wrap_name(_text(p).strip(), avail, lambda t: text_width_mm(t, fmt.size or 14, fmt.bold))
+            lines = wrap_name(_text(p).strip(), avail, functools.partial(_measure, size=fmt.size or 14, bold=fmt.bold))
             for line in reversed(lines[1:]):
                 copy = copy_element(p)
                 _set_text(copy, line)
                 p.addnext(copy)
             if len(lines) > 1:
                 _set_text(p, lines[0])
+
+
+def _measure(text: str, size: float, bold: bool) -> float:
+    return text_width_mm(text, size, bold)
 
 
 def _set_text(p: Any, text: str) -> None:
