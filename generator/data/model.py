@@ -52,6 +52,11 @@ class Unit(Strict):
     name: Text
     code: Code
     recipient: Text | None = None  # how it is written in Nơi nhận; default: its name
+    until: dt.date | None = None  # its last day (a department inspectorate: 30/6/2025)
+
+    def exists(self, year: int, on: dt.date | None = None) -> bool:
+        """Whether the unit exists for a document of `year` issued `on` (undated: the year's end)."""
+        return self.until is None or self.until >= (on or dt.date(year, 12, 31))
 
 
 class Group(Strict):

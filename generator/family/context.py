@@ -119,7 +119,9 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
 
     def unit(unit_id: str) -> str:
         """A unit's name; the drafting unit's when the agency has no such unit."""
-        chosen = issuer.units.get(unit_id) or issuer.units.get(doc.drafted_by)
+        chosen = issuer.units.get(unit_id)
+        if chosen is None or not chosen.exists(doc.plan_year, doc.date):  # gone that year: the drafter
+            chosen = issuer.units.get(doc.drafted_by)
         return chosen.name if chosen else issuer.name
 
     def subplan_list() -> str:

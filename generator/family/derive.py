@@ -71,8 +71,10 @@ def authority(corpus: Corpus, issuer_id: str, role: str, place: Place | None) ->
     )
 
 
-def _drafting_unit(kind: Kind, issuer: Body, main: Document) -> str:
-    return next((u for u in kind.drafted_by if u in issuer.units), main.drafted_by)
+def _drafting_unit(kind: Kind, issuer: Body, main: Document, on: dt.date | None = None) -> str:
+    """The first of the kind's usual drafting units the agency has that year, else the main plan's."""
+    year = main.plan_year
+    return next((u for u in kind.drafted_by if u in issuer.units and issuer.units[u].exists(year, on)), main.drafted_by)
 
 
 def _merge_sections(
@@ -199,7 +201,7 @@ def subplans(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Itera
             closing=spec.closing if spec and spec.closing else kind.closing,
             signer=spec.signer if spec and spec.signer else doc.signer,
             recipients=recipients,
-            drafted_by=spec.drafted_by if spec and spec.drafted_by else _drafting_unit(kind, issuer, doc),
+            drafted_by=spec.drafted_by if spec and spec.drafted_by else _drafting_unit(kind, issuer, doc, on),
             typist=spec.typist if spec else None,
         )
         origins: dict = {

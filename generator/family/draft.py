@@ -285,6 +285,16 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     if new_issuer != issuer:
         _move_to_successor(corpus, plan, issuer, new_issuer, fr)
     _bodies_of_year(corpus, plan, year, fr)
+    body = corpus.bodies[str(plan.get("issuer"))] if str(plan.get("issuer")) in corpus.bodies else None
+    unit = body.units.get(str(plan.get("drafted_by"))) if body else None
+    if body and unit and not unit.exists(year):
+        kept = next((u for u, x in body.units.items() if x.exists(year)), None)
+        fr.review.append(
+            _("đơn vị soạn thảo '{v}' không còn năm {year}", v=plan.get("drafted_by"), year=year)
+            + (_("; tạm dùng '{unit}'", unit=kept) if kept else "")
+        )
+        if kept:
+            plan["drafted_by"] = kept
     if plan.get("theme"):
         fr.review.append(
             _(
@@ -382,7 +392,7 @@ def _draft_subplan(
     if main is not None:
         new = corpus.bodies[successor(corpus, main.document.issuer, year)]
         unit = sub.get("drafted_by")
-        if unit is not None and str(unit) not in new.units:
+        if unit is not None and (str(unit) not in new.units or not new.units[str(unit)].exists(year)):
             del sub["drafted_by"]  # the kind's drafting unit, found among the successor's units
             fr.review.append(_("đơn vị soạn thảo '{v}' không có ở {name}: đã bỏ", v=unit, name=new.name))
     _bodies_of_year(corpus, sub, year, fr)
