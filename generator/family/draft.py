@@ -285,7 +285,7 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     if new_issuer != issuer:
         _move_to_successor(corpus, plan, issuer, new_issuer, fr)
     _bodies_of_year(corpus, plan, year, fr)
-    body = corpus.bodies[str(plan.get("issuer"))] if str(plan.get("issuer")) in corpus.bodies else None
+    body = corpus.bodies.get(str(plan.get("issuer")))
     unit = body.units.get(str(plan.get("drafted_by"))) if body else None
     if body and unit and not unit.exists(year):
         kept = next((u for u, x in body.units.items() if x.exists(year)), None)
