@@ -522,6 +522,7 @@ def test_2027_drafts_are_issued_by_bodies_that_exist_then(drafts_2027: tuple[Pat
             assert line.removeprefix("- ").split(" (")[0].rstrip(";.") not in gone_names, (name, line)
         assert "Thanh tra Sở" not in " ".join(got)  # department inspectorates ended on 30/6/2025
         assert "- Lưu: VT, VP." in recipients  # drafted by the Văn phòng, not the former Thanh tra Sở
+        assert not [f for f in lint_file(path) if f.severity == "error"], name
     plan = lines(docs["2027-KH-SXD-dan-van-chinh-quyen.docx"])
     assert "- Ban Tuyên giáo và Dân vận Tỉnh ủy;" in plan and "- Ban Dân vận Tỉnh ủy;" not in plan
 

@@ -260,7 +260,10 @@ def wrap_names(body: Any, pt: PreparedTemplate) -> None:
     """Put an agency or chủ quản name too wide for its header cell over two lines, one paragraph
     each, so that the rule under the name is sized from the longest line (and lint reads the same)."""
     wanted = {pt.styles.style_id(n) for n in NAME_STYLES} - {None}
-    for paragraphs, avail in _containers(body, pt)[1:]:  # header cells only
+    header = body.find(qn("w:tbl"))  # the header table comes first; no other table holds names
+    if header is None:
+        return
+    for paragraphs, avail in _containers(header, pt)[1:]:  # its cells
         for p in paragraphs:
             ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
             if ps is None or ps.get(qn("w:val")) not in wanted or not _text(p).strip():
