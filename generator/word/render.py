@@ -268,14 +268,31 @@ def wrap_names(body: Any, pt: PreparedTemplate) -> None:
             ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
             if ps is None or ps.get(qn("w:val")) not in wanted or not _text(p).strip():
                 continue
-            fmt = pt.styles.run_format(p, _first_run(p))
-            lines = wrap_name(_text(p).strip(), avail, functools.partial(_measure, size=fmt.size or 14, bold=fmt.bold))
+            size, bold = _name_format(p, pt)
+            lines = wrap_name(_text(p).strip(), avail, functools.partial(_measure, size=size, bold=bold))
             for line in reversed(lines[1:]):
                 copy = copy_element(p)
                 _set_text(copy, line)
                 p.addnext(copy)
             if len(lines) > 1:
                 _set_text(p, lines[0])
+
+
+_NAME_FORMATS: dict[tuple[int, str, bytes], tuple[float, bool]] = {}
+
+
+def _name_format(p: Any, pt: PreparedTemplate) -> tuple[float, bool]:
+    """Size and boldness of a header name, resolved once per template, style and run format (every
+    document of a batch places its names in the same runs)."""
+    run = _first_run(p)
+    rpr = run.find(qn("w:rPr")) if run is not None else None
+    ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+    key = (id(pt), ps.get(qn("w:val")) if ps is not None else "", etree.tostring(rpr) if rpr is not None else b"")
+    found = _NAME_FORMATS.get(key)
+    if found is None:
+        fmt = pt.styles.run_format(p, run)
+        found = _NAME_FORMATS[key] = (fmt.size or 14, bool(fmt.bold))
+    return found
 
 
 def _measure(text: str, size: float, bold: bool) -> float:
