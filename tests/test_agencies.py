@@ -547,3 +547,20 @@ def _slug(text: str) -> str:
     from generator.word.writer import _slug as slug
 
     return slug(text)
+
+
+def test_a_document_naming_a_body_that_did_not_exist_that_year_is_warned(tmp_path: Path) -> None:
+    plan = (
+        "plan:\n  type: KH\n  year: 2027\n  issuer: so-gtvt-tay-ninh\n  title: Thực hiện công tác dân vận năm {{ year }}\n"
+        "  drafted_by: vp\n  sections:\n    - title: Nội dung\n      paragraphs: [Triển khai.]\n"
+        "  recipients: {report: [ban-dan-van-tinh-uy, ubnd-tp-tay-ninh]}\n"
+    )
+    root = _data(tmp_path, {"so-gtvt-tay-ninh/2027/ke-hoach.yaml": plan})
+    warnings = build([root], tmp_path / "out").warnings
+    assert any(
+        "plan.issuer" in w and "Sở Giao thông vận tải không còn từ ngày 01/3/2025 (kế thừa: Sở Xây dựng)" in w
+        for w in warnings
+    )
+    assert any("recipients.report.0" in w and "Ban Dân vận Tỉnh ủy không còn từ ngày 01/3/2025" in w for w in warnings)
+    assert any("recipients.report.1" in w and "không còn từ ngày 01/7/2025" in w for w in warnings)
+    assert not [w for w in build([DATA], tmp_path / "o2").warnings if "không còn từ" in w]  # 2024: all existed

@@ -393,7 +393,47 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
         },
     }
     unverified = {r for r in doc.basis if not corpus.references[r].verified}
-    return DocumentContext(doc, issuer, values, writer.blocks, list(writer.warnings), unverified, writer.empty_tables)
+    warnings = [*writer.warnings, *existence_warnings(corpus, loaded)]
+    return DocumentContext(doc, issuer, values, writer.blocks, warnings, unverified, writer.empty_tables)
+
+
+def existence_warnings(corpus: Corpus, loaded: LoadedDocument) -> list[str]:
+    """The issuer and the bodies a document sends to that did not exist in its year: ended
+    (`succeeded`) before the year began, or set up (`since`) after it ended."""
+    doc = loaded.document
+    start, end = dt.date(doc.plan_year, 1, 1), dt.date(doc.plan_year, 12, 31)
+    named: list[tuple[str, tuple[str | int, ...]]] = [(doc.issuer, ("issuer",))]
+    for role in ("report", "inform", "implement"):
+        named += [(b, ("recipients", role, i)) for i, b in enumerate(getattr(doc.recipients, role))]
+    for i, d in enumerate(doc.deadlines):
+        named += [(b, ("deadlines", i, key)) for key, b in (("to", d.to), ("via", d.via)) if b]
+    out = []
+    for body_id, loc in named:
+        body = corpus.bodies.get(body_id)
+        if body is None:
+            continue  # an own unit or organisation
+        gone = body.succeeded
+        if gone is not None and gone.date <= start:
+            by = corpus.bodies[gone.by].name if gone.by and gone.by in corpus.bodies else None
+            out.append(
+                _(
+                    "{place}: {name} không còn từ ngày {date}{successor}",
+                    place=loaded.place(*loc),
+                    name=body.name,
+                    date=short_date(gone.date),
+                    successor=_(" (kế thừa: {name})", name=by) if by else "",
+                )
+            )
+        elif body.since is not None and body.since > end:
+            out.append(
+                _(
+                    "{place}: {name} chỉ có từ ngày {date}",
+                    place=loaded.place(*loc),
+                    name=body.name,
+                    date=short_date(body.since),
+                )
+            )
+    return out
 
 
 def _with_assigned(recipients: Recipients, assigned: list[str]) -> Recipients:
