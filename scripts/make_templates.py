@@ -98,6 +98,11 @@ def para_style(doc, name: str, *, base: str = "Normal", size: float | None = Non
     return style
 
 
+def keep_lines(style) -> None:
+    """Keep the lines of a paragraph on one page."""
+    style.paragraph_format.keep_together = True
+
+
 def border(style, edges: tuple[str, ...] = ("bottom",)) -> None:
     ppr = style.element.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
@@ -128,12 +133,20 @@ def make_styles(doc) -> None:
     for name in ("VB Rule Short", "VB Rule Full"):
         border(para_style(doc, name, size=4, align=c, before=3, after=0))
     para_style(doc, "VB Rule Space", size=14, after=6)
-    para_style(doc, "VB Noi Nhan Head", size=12, bold=True, italic=True, align=left, before=6)
-    para_style(doc, "VB Noi Nhan", size=11, align=left)
-    para_style(doc, "VB Typist", size=11, align=left, before=6)
-    para_style(doc, "VB Sign Authority", size=14, bold=True, align=c)
-    para_style(doc, "VB Sign Space", size=14, align=c)
-    para_style(doc, "VB Sign Name", size=14, bold=True, align=c)
+    # The closing paragraph stays on the page of the signature block; the block's lines keep
+    # together (with the row that cannot split, the block never breaks over two pages).
+    keep_lines(para_style(doc, "VB Closing", base="VB Body", keep_next=True))
+    for name, kw in (
+        ("VB Noi Nhan Head", {"size": 12, "bold": True, "italic": True, "align": left, "before": 6}),
+        ("VB Noi Nhan", {"size": 11, "align": left}),
+        ("VB Typist", {"size": 11, "align": left, "before": 6}),
+        ("VB Sign Authority", {"size": 14, "bold": True, "align": c}),
+        ("VB Sign Space", {"size": 14, "align": c}),
+        ("VB Sign Name", {"size": 14, "bold": True, "align": c}),
+    ):
+        keep_lines(para_style(doc, name, keep_next=True, **kw))
+    # The paragraph Word needs after the last table: too small to start a page of its own.
+    para_style(doc, "VB End", size=1, before=0, after=0, line=1.0)
     para_style(doc, "VB Page Number", size=13, align=c)
     para_style(doc, "VB Table", size=13, align=left, before=2, after=2)
     para_style(doc, "VB Table Head", size=13, bold=True, align=c, before=2, after=2)
@@ -254,6 +267,8 @@ def body_block(doc) -> None:
     add(doc, "VB Heading 2", "{{r b.text }}")
     add(doc, "VB Body", "{%p elif b.kind == 'h3' %}")
     add(doc, "VB Heading 3", "{{r b.text }}")
+    add(doc, "VB Body", "{%p elif b.kind == 'end' %}")
+    add(doc, "VB Closing", "{{r b.text }}")
     add(doc, "VB Body", "{%p elif b.kind == 'caption' %}")
     add(doc, "VB Table Title", "{{r b.text }}")
     add(doc, "VB Body", "{%p elif b.kind == 'table' %}")
@@ -320,6 +335,9 @@ def signature_block(doc) -> None:
         ("VB Sign Space", ""),
         ("VB Sign Name", "{{ signature.name }}"),
     ])  # fmt: skip
+    # The block never splits over two pages, and its paragraphs stay on the page of the row.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    add(doc, "VB End")
 
 
 def slim(doc) -> None:

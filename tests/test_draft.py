@@ -14,7 +14,8 @@ from generator.cli import main
 
 from .helpers import lines
 
-PLAN_2025 = "2025-KH-SGTVT-dan-van-chinh-quyen.docx"
+# From 01/3/2025 Sở GTVT is succeeded by Sở Xây dựng (data/directory.yaml), which issues the 2025 draft.
+PLAN_2025 = "2025-KH-SXD-dan-van-chinh-quyen.docx"
 OLD_CITES = [  # last year's documents, cited as they are (and flagged for review)
     "Kế hoạch số 859/KH-UBND ngày 25/3/2024 của UBND tỉnh về việc thực hiện công tác dân vận chính quyền năm 2024",
     "Kế hoạch số 26-KH/BCĐ ngày 31 tháng 01 năm 2024",
@@ -40,7 +41,8 @@ def drafted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, P
 
 def test_every_plan_and_subplan_is_drafted(drafted: tuple[Path, dict[str, Path], str]) -> None:
     _d, docs, _out = drafted
-    assert len(docs) == 21 and all(name.startswith("2025-") for name in docs)  # 3 plans, 18 sub-plans
+    # 2 plans and 12 sub-plans: UBND Phường 1 ended on 01/7/2025 with no successor in the directory
+    assert len(docs) == 14 and all(name.startswith("2025-") for name in docs)
     assert not any("-BC-" in name for name in docs)  # last year's results are not carried over
 
 
@@ -48,7 +50,7 @@ def test_draft_text(drafted: tuple[Path, dict[str, Path], str]) -> None:
     _d, docs, _out = drafted
     got = lines(docs[PLAN_2025])
     assert "Thực hiện công tác dân vận chính quyền năm 2025" in got
-    assert "Số:      /KH-SGTVT" in got and "DỰ THẢO" in got
+    assert "Số:      /KH-SXD" in got and "DỰ THẢO" in got
     assert "Tây Ninh, ngày      tháng      năm 2025" in got
     text = " ".join(got)
     assert "Nghị định số 59/2023/NĐ-CP" in text and "giai đoạn 2021-2026" in text
@@ -61,9 +63,9 @@ def test_draft_text(drafted: tuple[Path, dict[str, Path], str]) -> None:
 
 def test_subplans_reselect_their_bases(drafted: tuple[Path, dict[str, Path], str]) -> None:
     _d, docs, _out = drafted
-    thrift = " ".join(lines(docs["2025-KH-SGTVT-thuc-hanh-tiet-kiem-chong-lang-phi.docx"]))
+    thrift = " ".join(lines(docs["2025-KH-SXD-thuc-hanh-tiet-kiem-chong-lang-phi.docx"]))
     assert "năm 2025" in thrift and "1764/QĐ-TTg" not in thrift  # the 2024 programme is not cited in 2025
-    assert "Căn cứ Kế hoạch của Sở GTVT về việc thực hiện công tác dân vận chính quyền năm 2025." in thrift
+    assert "Căn cứ Kế hoạch của Sở Xây dựng về việc thực hiện công tác dân vận chính quyền năm 2025." in thrift
 
 
 def test_flags_in_the_file_and_the_summary(drafted: tuple[Path, dict[str, Path], str]) -> None:

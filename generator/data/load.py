@@ -432,7 +432,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
         for role in ("report", "inform"):
             for i, body_id in enumerate(getattr(doc.recipients, role)):
                 need_body(body_id, loaded.place("recipients", role, i))
-        own = {*issuer.organisations, *issuer.units, ALL_UNITS}
+        own = {*issuer.organisations, *issuer.units, ALL_UNITS, *corpus.bodies}  # or any body, group
         for i, item in enumerate(doc.recipients.implement):
             message = _(
                 "'{item}' không phải tổ chức, đơn vị của {agency} (hay '{all}')",

@@ -52,6 +52,11 @@ class Unit(Strict):
     name: Text
     code: Code
     recipient: Text | None = None  # how it is written in Nơi nhận; default: its name
+    until: dt.date | None = None  # its last day (a department inspectorate: 30/6/2025)
+
+    def exists(self, year: int, on: dt.date | None = None) -> bool:
+        """Whether the unit exists for a document of `year` issued `on` (undated: the year's end)."""
+        return self.until is None or self.until >= (on or dt.date(year, 12, 31))
 
 
 class Group(Strict):
@@ -62,10 +67,12 @@ class Group(Strict):
 
 
 class Succession(Strict):
-    """From `date` on, the body is replaced by `by` (a merger, a renaming)."""
+    """From `date` on, the body is replaced by `by` (a merger, a renaming), or, with no `by`, ends."""
 
-    by: Id
+    by: Id | None = None  # None: the body ended without a successor named here (the district level)
     date: dt.date
+    verified: bool = True  # False: the date or the successor is inferred, not read in the decision
+    note: str | None = None
 
 
 class Body(Strict):
@@ -90,6 +97,13 @@ class Body(Strict):
     all_units: Text | None = None  # Nơi nhận line naming every unit at once
     marks: dict[Literal["report", "inform", "implement"], str] | None = None  # Nơi nhận suffixes
     succeeded: Succession | None = None
+    since: dt.date | None = None  # the day it was set up (a body formed by a merger)
+    # A set of bodies named together in Nơi nhận and assignments ("Các sở, ban, ngành tỉnh",
+    # "UBND các xã, phường, thị trấn"); it never issues documents.
+    group: bool = False
+    # Whether the ký hiệu of its documents carries a type code: the Quốc hội's do not
+    # (Nghị quyết số 74/2022/QH15, Luật số 10/2022/QH15).
+    type_code: bool = True
     # Bodies by role for the agencies below this one (looked up along the parent chain): whom a
     # sub-plan of a kind reports to, e.g. {inspection: thanh-tra-tinh-tay-ninh}.
     authorities: dict[Id, Id] = Field(default_factory=dict)
@@ -131,14 +145,36 @@ class Reference(Strict):
 # --- documents ---------------------------------------------------------------------------------
 
 
+Comparison = Literal["at_least", "more_than", "at_most", "less_than", "exactly", "all"]
+
+
 class Target(Strict):
-    """A chỉ tiêu: its sentence, and optionally the figure a report compares results with."""
+    """A chỉ tiêu: its sentence, and optionally the figure a report compares results with.
+
+    The figure is typed once, in `value`; the sentence prints it with `{{ target }}` ("trên 95%").
+    """
 
     id: Id | None = None
     text: Text
     value: float | None = None
     unit: str | None = None  # "%", "mô hình"
-    direction: Literal["at_least", "at_most"] = "at_least"  # at_most: fewer is better (complaints)
+    # How a result compares with the value: at_least (≥, "ít nhất 95%"), more_than (>, "trên 95%"),
+    # at_most (≤, "không quá 5"), less_than (<, "dưới 5"), exactly (=), all ("100%": every one).
+    comparison: Comparison | None = None
+    direction: Literal["at_least", "at_most"] = "at_least"  # older form of comparison
+
+    @model_validator(mode="after")
+    def _all_is_100(self) -> Target:
+        if self.comparison == "all":
+            if self.value is not None and self.value != 100:
+                raise ValueError("chỉ tiêu 'all' (100%) không nhận 'value' khác 100")
+            self.value, self.unit = 100, self.unit or "%"
+        return self
+
+    @property
+    def compare(self) -> str:
+        """The comparison in force: `comparison`, else the older `direction`."""
+        return self.comparison or self.direction
 
 
 class Column(Strict):
@@ -164,6 +200,9 @@ class TableSpec(Strict):
     sheet: Text | None = None  # .xlsx sheet; default: the first
     add_rows: list[dict[str, Cell]] = Field(default_factory=list)  # appended to the kind's rows
     numbered: bool = True  # an "STT" column first
+    # The sentence announcing the table ("… như bảng dưới đây."): printed before it, and left out
+    # with it when the table has no rows.
+    intro: Text | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> TableSpec:
@@ -190,10 +229,18 @@ class Node(Strict):
     items: list[TextOr(Node)] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
     table: TableSpec | None = None  # printed after the node's other content
+    # An assignment: the body that leads this item and those that support it, by directory id
+    # (a body or a group). The item is titled with the lead's name when it has no title, the
+    # bodies receive the plan as implementers, and the results report follows them.
+    lead: Id | None = None
+    support: list[Id] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _has_content(self) -> Node:
-        if not (self.title or self.text or self.paragraphs or self.bullets or self.items or self.targets or self.table):
+        if not (
+            self.title or self.text or self.paragraphs or self.bullets or self.items or self.targets or self.table
+            or self.lead
+        ):  # fmt: skip
             raise ValueError("phần này trống: cần title, text, paragraphs, bullets, items, targets hoặc table")
         return self
 
@@ -231,9 +278,12 @@ class Recipients(Strict):
     report: list[Id] = Field(default_factory=list)  # bodies reported to
     inform: list[Id] = Field(default_factory=list)  # bodies sent to for information
     leadership: bool = True
-    implement: list[Id] = Field(default_factory=list)  # own organisations, units, or "all-units"
+    # Own organisations and units, "all-units", or any body or group of the directory
+    implement: list[Id] = Field(default_factory=list)
     extra: list[Text] = Field(default_factory=list)  # other lines, kept as written
     keep: str | None = None  # copies kept, after the drafting unit: "02b"
+    marks: dict[Literal["report", "inform", "implement"], str] | None = None  # this document's suffixes
+    assigned: bool = True  # bodies named as lead or support in the text also receive it (implement)
 
 
 class Typist(Strict):
@@ -268,6 +318,7 @@ class Document(Strict):
     issuer: Id
     title: Text  # trích yếu; may use {{ year }}
     short_name: Text | None = None  # a few words for the file name: "dân vận chính quyền"
+    theme: Text | None = None  # the year's theme ("Năm … chính quyền thân thiện …"): {{ theme }} in text
     basis: list[DocId] = Field(default_factory=list)  # căn cứ lines, by reference or document id
     implements: list[DocId] = Field(default_factory=list)  # what it carries out; its reports cite these
     opening: list[Text] = Field(default_factory=list)

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.data.load import Corpus, LoadedDocument
-from generator.data.model import Body, Bullet, Document, Node, TableSpec, Target
+from generator.data.model import Body, Bullet, Document, Node, Recipients, TableSpec, Target
 from generator.data.tables import TableData, build_table
 from generator.errors import DataError, Place, suggest
 from generator.i18n import _
 from generator.nd30 import citations
 from generator.nd30.dates import date_line, short_date
+from generator.nd30.figures import vn_number
 from generator.nd30.numbering import number_line, point_letter, roman, type_name
 from generator.nd30.recipients import HEADING, recipient_lines
 from generator.nd30.signature import authority_lines
@@ -22,13 +23,37 @@ from generator.nd30.text import Rich, one_line, paragraphs, plain_text, rich
 END_MARK = "./."  # the body of a document ends with "./."
 DRAFT_MARK = "DỰ THẢO"
 MAX_LEVEL = 3  # I. → 1. → a); deeper content is written as "-" bullets
+# How each comparison is said in a chỉ tiêu's sentence, around the figure ({{ target }}).
+COMPARISON_WORDS = {
+    "at_least": "ít nhất {}",
+    "more_than": "trên {}",
+    "at_most": "không quá {}",
+    "less_than": "dưới {}",
+    "exactly": "{}",
+    "all": "{}",
+}
+
+
+def target_figure(target: Target) -> str:
+    """The figure of a chỉ tiêu with its unit: 95%, 2 mô hình."""
+    if target.value is None:
+        return ""
+    figure = vn_number(target.value)
+    return f"{figure}{target.unit}" if target.unit == "%" else f"{figure} {target.unit}" if target.unit else figure
+
+
+def target_phrase(target: Target) -> str:
+    """The figure as the sentence says it, from `value` and the comparison: "trên 95%"."""
+    if target.value is None:
+        return ""
+    return COMPARISON_WORDS[target.compare].format(target_figure(target))
 
 
 @dataclass
 class Block:
     """One body block: its kind (the template's paragraph style, or a table) and its text."""
 
-    kind: str  # h1 | h2 | h3 | p | caption | table
+    kind: str  # h1 | h2 | h3 | p | end (the closing paragraph) | caption | table
     text: Rich
     id: str | None = None  # the numbering path, "II.1.a", for reports that mirror the plan
     table: TableData | None = None
@@ -94,7 +119,9 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
 
     def unit(unit_id: str) -> str:
         """A unit's name; the drafting unit's when the agency has no such unit."""
-        chosen = issuer.units.get(unit_id) or issuer.units.get(doc.drafted_by)
+        chosen = issuer.units.get(unit_id)
+        if chosen is None or not chosen.exists(doc.plan_year, doc.date):  # gone that year: the drafter
+            chosen = issuer.units.get(doc.drafted_by)
         return chosen.name if chosen else issuer.name
 
     def subplan_list() -> str:
@@ -105,6 +132,7 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
     variables: dict[str, Any] = {
         **loaded.extra,
         "year": doc.plan_year,
+        "theme": doc.theme or (loaded.parent.document.theme if loaded.parent else None) or "",
         "issuer": _body_facts(issuer),
         "cite": cite,
         "cite_short": cite_short,
@@ -121,12 +149,20 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
 class _BodyWriter:
     """Walks sections and items, numbering them I. / 1. / a) / - / +."""
 
-    def __init__(self, variables: dict[str, Any], loaded: LoadedDocument) -> None:
+    def __init__(self, variables: dict[str, Any], loaded: LoadedDocument, corpus: Corpus | None = None) -> None:
         self.variables = variables
         self.loaded = loaded
+        self.corpus = corpus
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
         self.empty_tables: list[tuple[Place, str]] = []
+        self.assigned: list[str] = []  # bodies named as lead or support, in order
+
+    def body_name(self, body_id: str, *loc: str | int) -> str:
+        """A body's name in running text (its id checked against the directory)."""
+        if self.corpus is None:
+            return body_id
+        return self.corpus.body(body_id, self.loaded.place(*loc)).name
 
     def text(self, source: str, *loc: str | int) -> Rich:
         return rich(source, self.variables, self.loaded.place(*loc))
@@ -172,12 +208,27 @@ class _BodyWriter:
             return plain_text(text, self.variables, place)
 
         data = build_table(spec, base_dir, place, render)
-        if data is None:
-            self.empty_tables.append((place, spec.title or ""))
+        if data is None:  # no rows: the table and the sentence announcing it are left out
+            self.empty_tables.append((self.rows_place(place), spec.title or ""))
             return
+        if spec.intro:
+            for text in self.paragraph_texts(spec.intro, *loc, "intro"):
+                self.add("p", text)
         if data.title:
             self.add("caption", Rich.plain(render(data.title)))
         self.blocks.append(Block("table", Rich.plain(""), None, data))
+
+    def rows_place(self, place: Place) -> Place:
+        """Where the rows of a sub-plan's empty table can be added: the agency's sub-plan file
+        (beside the main plan, named after the kind), not the shared catalogue."""
+        parent, kind = self.loaded.parent, self.loaded.kind
+        if parent is None or kind is None or self.corpus is None:
+            return place
+        sub = self.corpus.subplans.get((parent.doc_id, kind))
+        if sub is not None:
+            return sub.place("table")
+        folder = Path(str(parent.place().file)).parent
+        return Place(folder / f"{kind}.yaml", field="subplan.table.rows")
 
     def bullet(self, bullet: Bullet | str, loc: tuple[str | int, ...]) -> None:
         if isinstance(bullet, str):
@@ -198,7 +249,7 @@ class _BodyWriter:
         label = f"{n}." if level == 2 else f"{point_letter(n)})"
         node_id = f"{parent_id}.{n if level == 2 else point_letter(n)}"
         if isinstance(child, Target):
-            self.add("p", self.text(one_line(child.text), *loc, "text").prefixed(f"{label} "), child.id or node_id)
+            self.add("p", self.target_text(child, loc).prefixed(f"{label} "), child.id or node_id)
             return
         if isinstance(child, str):
             texts = self.paragraph_texts(child, *loc)
@@ -207,16 +258,49 @@ class _BodyWriter:
                 self.add("p", extra)
             return
         node_id = child.id or node_id
-        if child.title:
+        if child.lead or child.support:
+            self.assigned += [b for b in [child.lead, *child.support] if b and b not in self.assigned]
+        if child.title or child.lead:
             kind = "h2" if level == 2 else "h3"
-            self.add(kind, self.text(one_line(child.title), *loc, "title").prefixed(f"{label} "), node_id)
+            title = (
+                self.text(one_line(child.title), *loc, "title")
+                if child.title
+                else Rich.plain(self.body_name(child.lead or "", *loc, "lead"))
+            )
+            self.add(kind, title.prefixed(f"{label} "), node_id)
+            if child.lead and not child.title and child.text:  # the lead's name is the title
+                for para in self.paragraph_texts(child.text, *loc, "text"):
+                    self.add("p", para)
         else:
             assert child.text is not None or child.paragraphs or child.bullets or child.items or child.targets
             texts = self.paragraph_texts(child.text, *loc, "text") if child.text else [Rich.plain("")]
             self.add("p", texts[0].prefixed(f"{label} "), node_id)
             for extra in texts[1:]:
                 self.add("p", extra)
+        roles = []
+        if child.lead and child.title:  # else the lead's name is the item's title
+            roles.append(f"chủ trì: {self.body_name(child.lead, *loc, 'lead')}")
+        if child.support:
+            names = [self.body_name(b, *loc, "support", i) for i, b in enumerate(child.support)]
+            roles.append(f"phối hợp: {', '.join(names)}")
+        if roles:
+            line = "; ".join(roles)
+            self.add("p", Rich.plain(f"- {line[:1].upper()}{line[1:]}."))
         self.content(child, level, node_id, loc)
+
+    def target_text(self, target: Target, loc: tuple[str | int, ...]) -> Rich:
+        """A chỉ tiêu's sentence; {{ target }} prints its figure from `value` ("trên 95%")."""
+        variables = {**self.variables, "target": target_phrase(target), "value": target_figure(target)}
+        text = rich(one_line(target.text), variables, self.loaded.place(*loc, "text"))
+        if target.value is not None and vn_number(target.value) not in str(text):
+            self.warnings.append(
+                _(
+                    "{place}: câu chỉ tiêu không nêu con số {value} của 'value'; viết {{{{ target }}}} để in nó",
+                    place=self.loaded.place(*loc, "text"),
+                    value=target_figure(target),
+                )
+            )
+        return text
 
 
 def header_values(corpus: Corpus, doc: Document, issuer: Body, place: Place) -> dict[str, Any]:
@@ -230,7 +314,7 @@ def header_values(corpus: Corpus, doc: Document, issuer: Body, place: Place) -> 
         parent = corpus.bodies[issuer.parent]
         parent_line = (parent.header_short or parent.short or parent.name).upper()
     return {
-        "parent_line": parent_line,
+        "parent_line": parent_line,  # a line too long for the header cell is wrapped when rendered
         "agency_lines": [line.upper() for line in (issuer.header or [issuer.name])],
         "number_line": number_line(doc.number, doc.type, issuer.code),
         "date_line": date_line(issuer.place, doc.date, doc.plan_year),
@@ -245,7 +329,7 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
     doc = loaded.document
     issuer = corpus.bodies[doc.issuer]
     variables = text_variables(corpus, loaded)
-    writer = _BodyWriter(variables, loaded)
+    writer = _BodyWriter(variables, loaded, corpus)
 
     basis = []
     for i, ref_id in enumerate(doc.basis):
@@ -266,6 +350,8 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
     last = next(b for b in reversed(writer.blocks) if b.kind != "table")
     if not str(last.text).rstrip().endswith(END_MARK):
         last.text = last.text.ending(END_MARK)
+    if writer.blocks[-1] is last and last.kind == "p":
+        last.kind = "end"  # the closing paragraph: kept on the page of the signature block
 
     drafting_unit = issuer.units[doc.drafted_by]
     signer_name = doc.signer.name or ""
@@ -294,7 +380,9 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
             for i, d in enumerate(doc.deadlines)
         ],
         "recipients_heading": HEADING,
-        "recipients": recipient_lines(doc.recipients, issuer, drafting_unit, corpus.bodies, loaded.place("recipients")),
+        "recipients": recipient_lines(
+            _with_assigned(doc.recipients, writer.assigned), issuer, drafting_unit, corpus.bodies, loaded.place("recipients")
+        ),
         "typist": typist,
         "year": doc.plan_year,
         "document": {
@@ -305,7 +393,56 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
         },
     }
     unverified = {r for r in doc.basis if not corpus.references[r].verified}
-    return DocumentContext(doc, issuer, values, writer.blocks, list(writer.warnings), unverified, writer.empty_tables)
+    warnings = [*writer.warnings, *existence_warnings(corpus, loaded)]
+    return DocumentContext(doc, issuer, values, writer.blocks, warnings, unverified, writer.empty_tables)
+
+
+def existence_warnings(corpus: Corpus, loaded: LoadedDocument) -> list[str]:
+    """The issuer and the bodies a document sends to that did not exist in its year: ended
+    (`succeeded`) before the year began, or set up (`since`) after it ended."""
+    doc = loaded.document
+    start, end = dt.date(doc.plan_year, 1, 1), dt.date(doc.plan_year, 12, 31)
+    named: list[tuple[str, tuple[str | int, ...]]] = [(doc.issuer, ("issuer",))]
+    for role in ("report", "inform", "implement"):
+        named += [(b, ("recipients", role, i)) for i, b in enumerate(getattr(doc.recipients, role))]
+    for i, d in enumerate(doc.deadlines):
+        named += [(b, ("deadlines", i, key)) for key, b in (("to", d.to), ("via", d.via)) if b]
+    out = []
+    for body_id, loc in named:
+        body = corpus.bodies.get(body_id)
+        if body is None:
+            continue  # an own unit or organisation
+        gone = body.succeeded
+        if gone is not None and gone.date <= start:
+            by = corpus.bodies[gone.by].name if gone.by and gone.by in corpus.bodies else None
+            out.append(
+                _(
+                    "{place}: {name} không còn từ ngày {date}{successor}",
+                    place=loaded.place(*loc),
+                    name=body.name,
+                    date=short_date(gone.date),
+                    successor=_(" (kế thừa: {name})", name=by) if by else "",
+                )
+            )
+        elif body.since is not None and body.since > end:
+            out.append(
+                _(
+                    "{place}: {name} chỉ có từ ngày {date}",
+                    place=loaded.place(*loc),
+                    name=body.name,
+                    date=short_date(body.since),
+                )
+            )
+    return out
+
+
+def _with_assigned(recipients: Recipients, assigned: list[str]) -> Recipients:
+    """The Nơi nhận roles with the bodies the text assigns work to added as implementers."""
+    named = {*recipients.report, *recipients.inform, *recipients.implement}
+    extra = [b for b in assigned if b not in named]
+    if not recipients.assigned or not extra:
+        return recipients
+    return recipients.model_copy(update={"implement": [*recipients.implement, *extra]})
 
 
 def to_json(value: Any) -> Any:

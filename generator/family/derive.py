@@ -38,13 +38,16 @@ def register_documents(corpus: Corpus) -> None:
             corpus.references[doc_id] = document_reference(loaded, loaded.document.plan_year)
 
 
-def in_force(ref: Reference, year: int) -> bool:
-    """Whether a reference applies to documents of `year` (issued by then, not yet replaced)."""
-    if ref.date is not None and ref.date.year > year:
+def in_force(ref: Reference, year: int, on: dt.date | None = None) -> bool:
+    """Whether a reference applies to a document of `year` issued `on` that day: issued by then,
+    in force then. An undated document (a draft) is taken at the end of its year, so that a
+    text replaced during the year gives way to the one replacing it, never both."""
+    at = on or dt.date(year, 12, 31)
+    if ref.date is not None and ref.date > at:
         return False
-    if ref.valid_from is not None and ref.valid_from > dt.date(year, 12, 31):
+    if ref.valid_from is not None and ref.valid_from > at:
         return False
-    return not (ref.valid_to is not None and ref.valid_to < dt.date(year, 1, 1))
+    return not (ref.valid_to is not None and ref.valid_to < at)
 
 
 def authority(corpus: Corpus, issuer_id: str, role: str, place: Place | None) -> str:
@@ -68,8 +71,10 @@ def authority(corpus: Corpus, issuer_id: str, role: str, place: Place | None) ->
     )
 
 
-def _drafting_unit(kind: Kind, issuer: Body, main: Document) -> str:
-    return next((u for u in kind.drafted_by if u in issuer.units), main.drafted_by)
+def _drafting_unit(kind: Kind, issuer: Body, main: Document, on: dt.date | None = None) -> str:
+    """The first of the kind's usual drafting units the agency has that year, else the main plan's."""
+    year = main.plan_year
+    return next((u for u in kind.drafted_by if u in issuer.units and issuer.units[u].exists(year, on)), main.drafted_by)
 
 
 def _merge_sections(
@@ -145,13 +150,14 @@ def subplans(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Itera
         spec = sub.subplan if sub else None
         call_place = main.place("subplans", index)
 
+        on = (spec.date if spec and spec.date else None) or call.date
         basis = (
             list(spec.basis)
             if spec and spec.basis is not None
-            else [r for r in kind.basis if in_force(corpus.references[r], year)]
+            else [r for r in kind.basis if in_force(corpus.references[r], year, on)]
         )
         if not (spec and spec.basis is not None) and kind.yearly_basis:
-            yearly = [r for r in kind.yearly_basis if in_force(corpus.references[r], year)]
+            yearly = [r for r in kind.yearly_basis if in_force(corpus.references[r], year, on)]
             if not yearly:
                 warnings.append(
                     _(
@@ -195,7 +201,7 @@ def subplans(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Itera
             closing=spec.closing if spec and spec.closing else kind.closing,
             signer=spec.signer if spec and spec.signer else doc.signer,
             recipients=recipients,
-            drafted_by=spec.drafted_by if spec and spec.drafted_by else _drafting_unit(kind, issuer, doc),
+            drafted_by=spec.drafted_by if spec and spec.drafted_by else _drafting_unit(kind, issuer, doc, on),
             typist=spec.typist if spec else None,
         )
         origins: dict = {

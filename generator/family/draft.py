@@ -56,13 +56,22 @@ class DraftReport:
 
 
 def successor(corpus: Corpus, body_id: str, year: int) -> str:
-    """The body that issues for `body_id` in `year`, following successions dated up to that year."""
+    """The body that issues for `body_id` in `year`, following successions dated up to that year
+    (a body that ended without a successor is returned as it is: see `ended`)."""
     seen = {body_id}
     current = body_id
-    while (s := corpus.bodies[current].succeeded) is not None and s.date.year <= year and s.by not in seen:
+    while (
+        (s := corpus.bodies[current].succeeded) is not None and s.by and s.date.year <= year and s.by not in seen
+    ):
         seen.add(s.by)
         current = s.by
     return current
+
+
+def ended(corpus: Corpus, body_id: str, year: int) -> dt.date | None:
+    """The day `body_id` (after its successions up to `year`) ceased to exist, if it had by then."""
+    s = corpus.bodies[successor(corpus, body_id, year)].succeeded
+    return s.date if s is not None and s.by is None and s.date.year <= year else None
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -93,6 +102,20 @@ def _texts(node: Any) -> list[str]:
     return [node] if isinstance(node, str) else []
 
 
+def _not_in_force(corpus: Corpus, ref_ids: set[str], year: int) -> list[str]:
+    """References cited that are no longer in force at some time in `year` (`valid_to` before its
+    end): replaced before the year or during it."""
+    from generator.family.derive import in_force
+
+    return [
+        r
+        for r in sorted(ref_ids)
+        if (ref := corpus.references.get(r)) is not None
+        and ref.valid_to is not None
+        and not in_force(ref, year)
+    ]
+
+
 def _year_tied(corpus: Corpus, ref_ids: set[str], old: int) -> list[str]:
     """References cited that belong to the old year: issued in it, or about it, or valid only then."""
     flagged = []
@@ -118,6 +141,7 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
     yaml = _yaml()
     planned: dict[Path, bytes] = {}
     tables: dict[Path, Path] = {}
+    ended_plans: set[str] = set()
     for file in files:
         rel = file.resolve().relative_to(root.resolve())
         data = yaml.load(file.read_text(encoding="utf-8"))
@@ -132,8 +156,24 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
             fr.changes.append(_("kết quả năm cũ: không mang sang năm mới"))
             continue
         if "plan" in keys:
+            issuer = str(data["plan"].get("issuer"))
+            gone = ended(corpus, issuer, year) if issuer in corpus.bodies else None
+            if gone is not None:  # no body issues it any more: nothing to draft
+                fr.review.append(
+                    _(
+                        "{name} không còn từ ngày {date} và danh mục chưa ghi cơ quan kế thừa "
+                        "('succeeded: {{by: …}}'): không tạo dự thảo",
+                        name=corpus.bodies[issuer].name,
+                        date=short_date(gone),
+                    )
+                )
+                ended_plans.add(_doc_id(data["plan"], rel))
+                continue
             old = _draft_plan(corpus, data["plan"], year, fr)
         elif "subplan" in keys:
+            if str(data["subplan"].get("plan")) in ended_plans or _issuer_ended(corpus, data["subplan"], year):
+                fr.review.append(_("kế hoạch chính không còn cơ quan ban hành năm {year}: không tạo dự thảo", year=year))
+                continue
             old = _draft_subplan(corpus, data["subplan"], year, fr, file, tables, root)
         else:
             planned[out / rel] = file.read_bytes()
@@ -158,6 +198,53 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, content, force=force)
     return report
+
+
+def _doc_id(plan: Any, rel: Path) -> str:
+    """A plan's id as the loader gives it: its own, else its path in the data root."""
+    return str(plan.get("id") or rel.with_suffix("").as_posix())
+
+
+def _issuer_ended(corpus: Corpus, sub: Any, year: int) -> bool:
+    main = corpus.all_documents.get(str(sub.get("plan")))
+    return main is not None and ended(corpus, main.document.issuer, year) is not None
+
+
+def _bodies_of_year(corpus: Corpus, node: Any, year: int, fr: FileReport) -> None:
+    """Recipients and deadline bodies that no longer exist in `year`: their successor, or left out."""
+    recipients = node.get("recipients") or {}
+    for role in ("report", "inform", "implement"):
+        items = recipients.get(role) or []
+        for i in reversed(range(len(items))):
+            body_id = str(items[i])
+            if body_id not in corpus.bodies:
+                continue  # an own unit or organisation
+            new = successor(corpus, body_id, year)
+            if ended(corpus, body_id, year) is not None:
+                del items[i]
+                fr.review.append(
+                    _("nơi nhận '{id}' không còn năm {year}: đã bỏ", id=body_id, year=year)
+                )
+            elif new != body_id:
+                if new in items:
+                    del items[i]
+                else:
+                    items[i] = new
+                fr.changes.append(_("nơi nhận: {old} → {new}", old=body_id, new=new))
+    for deadline in node.get("deadlines") or []:
+        for key in ("to", "via"):
+            body_id = deadline.get(key)
+            if body_id is None or str(body_id) not in corpus.bodies:
+                continue
+            new = successor(corpus, str(body_id), year)
+            if ended(corpus, str(body_id), year) is not None:
+                del deadline[key]
+                fr.review.append(
+                    _("hạn '{v}': cơ quan '{id}' không còn năm {year}: đã bỏ", v=deadline.get("id"), id=body_id, year=year)
+                )
+            elif new != body_id:
+                deadline[key] = new
+                fr.changes.append(_("hạn '{v}': {old} → {new}", v=deadline.get("id"), old=body_id, new=new))
 
 
 def _shift_deadlines(node: Any, years: int, fr: FileReport) -> None:
@@ -197,9 +284,42 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     new_issuer = successor(corpus, issuer, year)
     if new_issuer != issuer:
         _move_to_successor(corpus, plan, issuer, new_issuer, fr)
+    _bodies_of_year(corpus, plan, year, fr)
+    body = corpus.bodies.get(str(plan.get("issuer")))
+    unit = body.units.get(str(plan.get("drafted_by"))) if body else None
+    if body and unit and not unit.exists(year):
+        kept = next((u for u, x in body.units.items() if x.exists(year)), None)
+        fr.review.append(
+            _("đơn vị soạn thảo '{v}' không còn năm {year}", v=plan.get("drafted_by"), year=year)
+            + (_("; tạm dùng '{unit}'", unit=kept) if kept else "")
+        )
+        if kept:
+            plan["drafted_by"] = kept
+    if plan.get("theme"):
+        fr.review.append(
+            _(
+                "chủ đề năm '{theme}' là của năm {old}: thay bằng chủ đề năm {year}",
+                theme=str(plan["theme"]),
+                old=old,
+                year=year,
+            )
+        )
     cited = {m for t in _texts(plan) for m in CITE_RE.findall(t)}
     cited |= {str(r) for r in plan.get("implements") or []} | {str(r) for r in plan.get("basis") or []}
-    for ref_id in _year_tied(corpus, cited, old):
+    stale = _not_in_force(corpus, cited, year)
+    for ref_id in stale:
+        ref = corpus.references[ref_id]
+        assert ref.valid_to is not None
+        fr.review.append(
+            _(
+                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}",
+                ref_id=ref_id,
+                kind=ref.kind,
+                date=short_date(ref.valid_to),
+                year=year,
+            )
+        )
+    for ref_id in [r for r in _year_tied(corpus, cited, old) if r not in stale]:
         ref = corpus.references[ref_id]
         fr.review.append(
             _(
@@ -269,6 +389,27 @@ def _draft_subplan(
     old = main.document.plan_year if main else year - 1
     sub["plan"] = _replace_year_in_id(plan_id, old, year)
     _clear_number_and_date(sub, fr)
+    if main is not None:
+        new = corpus.bodies[successor(corpus, main.document.issuer, year)]
+        unit = sub.get("drafted_by")
+        if unit is not None and (str(unit) not in new.units or not new.units[str(unit)].exists(year)):
+            del sub["drafted_by"]  # the kind's drafting unit, found among the successor's units
+            fr.review.append(_("đơn vị soạn thảo '{v}' không có ở {name}: đã bỏ", v=unit, name=new.name))
+    _bodies_of_year(corpus, sub, year, fr)
+    cited = {str(r) for r in [*(sub.get("add_basis") or []), *(sub.get("basis") or [])]}
+    cited |= {m for t in _texts(sub) for m in CITE_RE.findall(t)}
+    for ref_id in _not_in_force(corpus, cited, year):
+        valid_to = corpus.references[ref_id].valid_to
+        assert valid_to is not None
+        fr.review.append(
+            _(
+                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}",
+                ref_id=ref_id,
+                kind=corpus.references[ref_id].kind,
+                date=short_date(valid_to),
+                year=year,
+            )
+        )
     table = sub.get("table") or {}
     if table.get("file"):
         source = (file.parent / str(table["file"])).resolve()

@@ -22,7 +22,7 @@ from generator.data.model import (
     TargetResult,
 )
 from generator.errors import DataError, Place, suggest
-from generator.family.context import text_variables
+from generator.family.context import target_figure, target_phrase, text_variables
 from generator.family.derive import subject_of
 from generator.i18n import _
 from generator.nd30.figures import vn_number
@@ -42,21 +42,44 @@ def last_working_day_before(day: dt.date) -> dt.date:
 
 
 def mirrored(section: Section) -> bool:
-    """Whether a results report mirrors this plan part item by item."""
+    """Whether a results report mirrors this plan part item by item: parts with items, other than
+    the purposes and the organisation of the work, unless the latter assigns work to bodies."""
     if section.report is not None:
         return section.report
+    if any(isinstance(item, Node) and item.lead for item in section.items):
+        return True  # each assigned body reports on its item
     return bool(section.items) and not section.title.strip().lower().startswith(SKIPPED_TITLES)
 
 
 def target_status(target: Target, result: TargetResult) -> str | None:
-    """đạt / không đạt / vượt: computed from the figures, or as stated when there is no figure."""
+    """đạt / không đạt / vượt: computed from the figures, or as stated when there is no figure.
+
+    A bound that is met with room to spare is "vượt" (≥ 90 with 95; ≤ 5 with 3); a strict bound
+    ("trên 95%", "dưới 5") is met or not, and meeting it is "đạt": 95 for "trên 95%" is không đạt.
+    """
     achieved = result.achieved
-    if target.value is not None and isinstance(achieved, (int, float)):
-        if achieved == target.value:
-            return "đạt"
-        better = achieved > target.value if target.direction == "at_least" else achieved < target.value
-        return "vượt" if better else "không đạt"
-    return result.status
+    if target.value is None or not isinstance(achieved, (int, float)):
+        return result.status
+    value, how = target.value, target.compare
+    if how == "at_least":
+        return "vượt" if achieved > value else "đạt" if achieved == value else "không đạt"
+    if how == "at_most":
+        return "vượt" if achieved < value else "đạt" if achieved == value else "không đạt"
+    met = {
+        "more_than": achieved > value,
+        "less_than": achieved < value,
+        "exactly": achieved == value,
+        "all": achieved >= value,
+    }[how]
+    return "đạt" if met else "không đạt"
+
+
+def _planned(target: Target) -> str:
+    """The "Kế hoạch" cell: the figure, with its bound when it is not the plain "at least"."""
+    if target.compare in ("more_than", "at_most", "less_than"):
+        phrase = target_phrase(target)
+        return phrase[:1].upper() + phrase[1:]
+    return target_figure(target)
 
 
 def _figure(value: float | str | None, unit: str | None) -> str:
@@ -132,6 +155,8 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
         for n, item in enumerate(section.items, start=1):
             item_id = (item.id if isinstance(item, Node) and item.id else None) or f"{section_id}.{n}"
             source = item if isinstance(item, str) else (item.title or item.text or "")
+            if isinstance(item, Node) and item.lead and not item.title:  # titled with the lead's name
+                source = corpus.body(item.lead, plan.place("sections", i, "items", n - 1, "lead")).name
             children.append(result_node(item_id, source, ("sections", i, "items", n - 1)))
         if len(mirrored_sections) == 1:
             result_items.extend(children)
@@ -149,7 +174,11 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
     rows: list[dict[str, Any]] = []
     for i, target in targets:
         tid = target.id or f"{roman(i + 1)}.{len(rows) + 1}"
-        items.texts[f"target:{tid}"] = items.text(target.text, "sections", i, "targets", len(rows))
+        items.texts[f"target:{tid}"] = plain_text(
+            target.text,
+            {**items.variables, "target": target_phrase(target), "value": target_figure(target)},
+            plan.place("sections", i, "targets", len(rows)),
+        )
         raw = spec.targets.get(tid)
         result = raw if isinstance(raw, TargetResult) else TargetResult(achieved=raw)
         status = target_status(target, result)
@@ -159,7 +188,7 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
             )
         rows.append({
             "chi-tieu": f"{{{{ plan_item('target:{tid}') }}}}",
-            "ke-hoach": _figure(target.value, target.unit),
+            "ke-hoach": _planned(target),
             "thuc-hien": _figure(result.achieved, target.unit if isinstance(result.achieved, (int, float)) else None),
             "danh-gia": (status or "chưa đánh giá").capitalize(),
         })  # fmt: skip

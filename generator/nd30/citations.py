@@ -30,10 +30,14 @@ def symbol(ref: Reference, bodies: Mapping[str, Body], place: Place | None = Non
     issuer = _issuer_code(ref, bodies, place)
     if ref.kind.startswith("Luật") or ref.kind.startswith("Bộ luật"):
         return f"{ref.number}/{ref.number_year}/{issuer}" if ref.number_year else f"{ref.number}/{issuer}"
-    code = ref.code or kind_code(ref.kind)
+    first = bodies[ref.issuers[0]]
+    if ref.code is not None:
+        code: str | None = ref.code or None  # code: "" states that the ký hiệu has no type code
+    else:
+        code = kind_code(ref.kind, party=first.party) if first.type_code else None
     if ref.number_year:
         return f"{ref.number}/{ref.number_year}/{code}-{issuer}" if code else f"{ref.number}/{ref.number_year}/{issuer}"
-    if bodies[ref.issuers[0]].party:
+    if first.party:
         if not code:
             raise DataError(_("không biết mã loại của '{kind}'; thêm 'code'", kind=ref.kind), place)
         return f"{ref.number}-{code}/{issuer}"

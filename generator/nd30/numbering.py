@@ -24,6 +24,10 @@ CITED_KINDS: dict[str, str] = {
     "Pháp lệnh": "PL",
 }
 
+# Party documents use their own codes for some kinds (Hướng dẫn 36-HD/VPTW): a Party Quy định is
+# "QĐ" (268-QĐ/TU), a Kết luận "KL", a Thông tri "TT", a Chương trình "CTr".
+PARTY_KINDS: dict[str, str] = {"Quy định": "QĐ", "Kết luận": "KL", "Thông tri": "TT", "Công văn": "CV"}
+
 # Điểm are lettered with the Vietnamese alphabet: no f, j, w, z; đ follows d.
 POINT_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
@@ -33,11 +37,13 @@ def type_name(code: str) -> str:
     return DOC_TYPES[code].upper()
 
 
-def kind_code(kind: str) -> str | None:
-    """The type code of a cited kind, by its longest known prefix: Chương trình phối hợp → CTr."""
-    for name in sorted(CITED_KINDS, key=len, reverse=True):
+def kind_code(kind: str, party: bool = False) -> str | None:
+    """The type code of a cited kind, by its longest known prefix: Chương trình phối hợp → CTr;
+    a Party body's Quy định → QĐ."""
+    table = {**CITED_KINDS, **PARTY_KINDS} if party else CITED_KINDS
+    for name in sorted(table, key=len, reverse=True):
         if kind == name or kind.startswith(name + " "):
-            return CITED_KINDS[name]
+            return table[name]
     return None
 
 
@@ -47,8 +53,10 @@ def own_number(number: int | None) -> str:
 
 
 def number_line(number: int | None, type_code: str, agency_code: str) -> str:
-    """`Số: 22/KH-SGTVT`, or `Số:      /KH-SGTVT` while the number is not assigned."""
-    return f"Số:{' ' + own_number(number) if number is not None else BLANK}/{type_code}-{agency_code}"
+    """`Số: 22/KH-SGTVT`, or `Số:      /KH-SGTVT` while the number is not assigned; with no type
+    code (a form that has none, such as a công văn) `Số: 15/SXD-VP`."""
+    symbol = f"{type_code}-{agency_code}" if type_code else agency_code
+    return f"Số:{' ' + own_number(number) if number is not None else BLANK}/{symbol}"
 
 
 def roman(n: int) -> str:

@@ -31,7 +31,7 @@ def recipient_lines(
     Order: bodies reported to, bodies informed, the leadership, the implementing organisations
     and units (as listed), extra lines; then the archive line. A name given twice is kept once.
     """
-    marks = {**DEFAULT_MARKS, **(issuer.marks or {})}
+    marks = {**DEFAULT_MARKS, **(issuer.marks or {}), **(recipients.marks or {})}
     entries: list[tuple[str, str]] = []
     for body_id in recipients.report:
         entries.append((recipient_name(bodies[body_id]), marks["report"]))
@@ -49,9 +49,13 @@ def recipient_lines(
         elif item in issuer.organisations:
             org = issuer.organisations[item]
             name = org.recipient or org.name
-        else:
+        elif item in issuer.units:
             unit = issuer.units[item]
             name = unit.recipient or unit.name
+        elif item in bodies:  # another body or a group the plan assigns work to
+            name = recipient_name(bodies[item])
+        else:
+            raise DataError(_("không có cơ quan, đơn vị '{id}' để gửi", id=item), place)
         entries.append((name, marks["implement"]))
     entries.extend((line, "") for line in recipients.extra)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 import zipfile
+from copy import deepcopy as copy_element
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from generator.data.tables import TableData
 from generator.errors import TemplateError
 from generator.family.context import Block, DocumentContext
 from generator.i18n import _
+from generator.nd30.header import wrap_name
 from generator.nd30.text import Rich
 from generator.word.docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
 from generator.word.writer import zip_members
@@ -27,6 +29,7 @@ NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "�
 RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
 ALIGN = {"left": 0, "center": 1, "right": 2}  # WD_ALIGN_PARAGRAPH values
 BOX_STYLES = {"VB Draft"}  # boxed paragraphs: the box hugs the text
+NAME_STYLES = ("VB Parent", "VB Agency")  # header names wrapped to their cell
 BOX_PADDING_MM = 3.0
 
 
@@ -214,6 +217,7 @@ def render_input(inp: RenderInput, template: Path) -> bytes:
     body = pt.tpl.fix_tables(body_xml)
     pt.tpl.docx_ids_index = 1000  # drawing ids numbered alike in every document
     pt.tpl.fix_docpr_ids(body)
+    wrap_names(body, pt)
     size_rules(body, pt)
     shape_tables(body, inp.tables, pt)
     replaced = {
@@ -250,6 +254,57 @@ def _first_run(p: Any) -> Any | None:
 def _width_of(p: Any, styles: Styles) -> float:
     fmt = styles.run_format(p, _first_run(p))
     return text_width_mm(_text(p).strip(), fmt.size or 14, fmt.bold)
+
+
+def wrap_names(body: Any, pt: PreparedTemplate) -> None:
+    """Put an agency or chủ quản name too wide for its header cell over two lines, one paragraph
+    each, so that the rule under the name is sized from the longest line (and lint reads the same)."""
+    wanted = {pt.styles.style_id(n) for n in NAME_STYLES} - {None}
+    header = body.find(qn("w:tbl"))  # the header table comes first; no other table holds names
+    if header is None:
+        return
+    for paragraphs, avail in _containers(header, pt)[1:]:  # its cells
+        for p in paragraphs:
+            ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+            if ps is None or ps.get(qn("w:val")) not in wanted or not _text(p).strip():
+                continue
+            size, bold = _name_format(p, pt)
+            lines = wrap_name(_text(p).strip(), avail, functools.partial(_measure, size=size, bold=bold))
+            for line in reversed(lines[1:]):
+                copy = copy_element(p)
+                _set_text(copy, line)
+                p.addnext(copy)
+            if len(lines) > 1:
+                _set_text(p, lines[0])
+
+
+_NAME_FORMATS: dict[tuple[int, str, bytes], tuple[float, bool]] = {}
+
+
+def _name_format(p: Any, pt: PreparedTemplate) -> tuple[float, bool]:
+    """Size and boldness of a header name, resolved once per template, style and run format (every
+    document of a batch places its names in the same runs)."""
+    run = _first_run(p)
+    rpr = run.find(qn("w:rPr")) if run is not None else None
+    ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+    key = (id(pt), ps.get(qn("w:val")) if ps is not None else "", etree.tostring(rpr) if rpr is not None else b"")
+    found = _NAME_FORMATS.get(key)
+    if found is None:
+        fmt = pt.styles.run_format(p, run)
+        found = _NAME_FORMATS[key] = (fmt.size or 14, bool(fmt.bold))
+    return found
+
+
+def _measure(text: str, size: float, bold: bool) -> float:
+    return text_width_mm(text, size, bold)
+
+
+def _set_text(p: Any, text: str) -> None:
+    """Make `text` the paragraph's only text, in its first text run's format."""
+    texts = list(p.iter(qn("w:t")))
+    for t in texts[1:]:
+        t.text = ""
+    texts[0].text = text
 
 
 def size_rules(body: Any, pt: PreparedTemplate) -> None:
