@@ -69,6 +69,8 @@ def _cell_text(value: Any, column: Column, render: Callable[[str], str], where: 
         return vn_number(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, str) and len(value) > current().text_chars:  # a cell of a table file
+        raise DataError(over_limit(_("độ dài văn bản (ký tự)"), len(value), "text_chars"), where())
     return render(unicodedata.normalize("NFC", str(value)).strip())
 
 
