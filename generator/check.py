@@ -197,7 +197,8 @@ def leftover_tags(data: bytes) -> list[str]:
 def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> list[Problem]:
     """Every problem found rendering the templates with the data at `paths`."""
     folder = template_folder or template_dir()
-    templates = {name: folder / name for name in TEMPLATES if (folder / name).is_file()}
+    # Whatever is there under a template's name is checked: a FIFO or a folder is reported, not skipped.
+    templates = {name: folder / name for name in TEMPLATES if (folder / name).exists()}
     problems: list[Problem] = []
     broken: set[str] = set()
     for name, path in templates.items():

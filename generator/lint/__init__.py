@@ -52,7 +52,9 @@ def lint_file(path: Path | str) -> list[Finding]:
         # Read once, through the safe reader: a regular file, within the limits, not a zip bomb.
         data = read_package(path, "docx_file_bytes")
         doc = Document(io.BytesIO(data))
-        anatomy = analyse(doc)  # a package without the parts of a document (no w:sectPr) fails here
+        if len(doc.sections) == 0:  # the rules need the page set-up
+            return [Finding("FILE-00", "error", _("tệp .docx không có phần thiết lập trang (w:sectPr)"), None)]
+        anatomy = analyse(doc)
     except Exception as exc:  # python-docx raises many kinds on a broken package
         if isinstance(exc, VbgenError):
             message = _("không mở được tệp .docx: {reason}", reason=exc.message)
