@@ -192,7 +192,7 @@ def test_zip_whose_members_lie_about_their_size(tmp_path: Path) -> None:
     # Patch the central directory's uncompressed size of the one member to 10 bytes.
     cd = raw.rfind(b"PK\x01\x02")
     raw[cd + 24 : cd + 28] = (10).to_bytes(4, "little")
-    with pytest.raises(DataError, match="zip hỏng|VBGEN_MAX_ZIP_BYTES"):
+    with pytest.raises(DataError, match="zip hỏng"):
         check_package_bytes(bytes(raw), None)
 
 
