@@ -355,3 +355,18 @@ def test_linted_bytes_are_the_document(good_docx: Path) -> None:
 
     assert not any(f.rule == "FILE-00" for f in lint_file(good_docx))
     assert Document(str(good_docx)).paragraphs  # still an ordinary document
+
+
+def test_draft_does_not_copy_a_table_from_outside_the_data_root(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    secret = tmp_path / "secret.xlsx"
+    secret.write_bytes(b"MAT-KHAU-123")
+    sub = data / "so-gtvt-tay-ninh" / "2024" / "chuyen-doi-vi-tri.yaml"
+    sub.write_text(sub.read_text(encoding="utf-8").replace("file: chuyen-doi-vi-tri-2024.xlsx", "file: ../../../secret.xlsx"),
+                   encoding="utf-8")  # fmt: skip
+    code, output = run("draft", str(data), "--year", "2025", "--out", str(tmp_path / "draft"))
+    assert code == 2 and "ngoài thư mục dữ liệu" in output and "chuyen-doi-vi-tri.yaml" in output, output
+    assert "MAT-KHAU-123" not in output and not (tmp_path / "draft").exists()
