@@ -216,6 +216,11 @@ SANDBOX = {
     "center": ("{{ 'a' | center(10**9) }}", "VBGEN_MAX_EXPRESSION_SIZE"),
     "format-width": ("{{ '%999999999s' % 'a' }}", "VBGEN_MAX_EXPRESSION_SIZE"),
     "str-format": ("{{ '{:>999999999}'.format('a') }}", "VBGEN_MAX_EXPRESSION_SIZE"),
+    "star-width": ("{{ '%*s' % (999999999, 'a') }}", "VBGEN_MAX_EXPRESSION_SIZE"),
+    "nested-width": ("{{ '{0:{1}}'.format('a', 999999999) }}", "VBGEN_MAX_EXPRESSION_SIZE"),
+    "ljust": ("{{ 'x'.ljust(10**9) }}", "VBGEN_MAX_EXPRESSION_SIZE"),
+    "slice": ("{{ range(10) | slice(1000000000) | list | length }}", "VBGEN_MAX_EXPRESSION_SIZE"),
+    "replace": ("{{ ('a' * 100000) | replace('a', 'a' * 1000) }}", "VBGEN_MAX_EXPRESSION_SIZE"),
     "power": ("{{ 7 ** 1000000000 }}", "VBGEN_MAX_EXPRESSION_SIZE"),
     "big-figure": ("{{ (10**40) | number }}", "VBGEN_MAX_NUMBER_DIGITS"),
     "uncalled-function": ("{{ cite }}", "'cite' là một hàm: gọi nó"),
@@ -250,6 +255,9 @@ def test_reasonable_expressions_still_work(tmp_path: Path) -> None:
     assert render_text("{{ range(3) | join(',') }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }}", values) == (
         "0,1,2 abab 1024 00042"
     )
+    # numbers that are not sizes are not refused
+    assert render_text("{{ '{:,}'.format(5000000) }} {{ x | default(2500000) }} {{ 'có 12345678 người: {}'.format(3) }}",
+                       values) == "5,000,000 2500000 có 12345678 người: 3"  # fmt: skip
 
 
 def test_text_field_over_the_limit_is_refused_and_check_says_so(tmp_path: Path) -> None:

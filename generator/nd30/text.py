@@ -147,6 +147,8 @@ class _Budget:
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("vbgen_budget", default=None)
 _FORBIDDEN_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 _DIGITS = re.compile(r"\d+")
+_WIDTHS = re.compile(r"%[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?|\{([^{}]*)\}")  # %-spec widths, {…:spec} fields
+_NESTED = re.compile(r"\{[^{}]*\{")  # a {…:{…}} field: its width comes from an argument
 
 
 def _charge(steps: int = 1) -> None:
@@ -165,22 +167,38 @@ def _check_size(value: Any) -> Any:
     return value
 
 
-def _check_args(args: Iterable[Any]) -> None:
-    """No argument a call or filter could turn into a huge value: an int past `expression_size`
-    (a width, a count), or a format string asking for such a width."""
+# Filters and str methods whose int arguments are sizes of what they make (a width, a count).
+_SIZING = frozenset({"center", "indent", "wordwrap", "batch", "slice", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _check_args(name: str, args: Iterable[Any]) -> None:
+    """No argument that would make a filter or method build a huge value: a width or count past
+    `expression_size` (other calls may take any number: `default(2500000)` is fine)."""
+    if name not in _SIZING:
+        return
     most = current().expression_size
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > most:
             raise _too_big(abs(arg))
-        if (isinstance(arg, str) and "%" in arg) or (isinstance(arg, str) and "{" in arg):
-            _check_format(arg)
 
 
-def _check_format(text: str) -> None:
+def _check_format(text: str, args: Any = ()) -> None:
+    """A format string may not ask for a width or precision past `expression_size` (`%999999999s`,
+    `{:>999999999}`), nor take one from `args` that is (`%*s`, `{0:{1}}`); other numbers in its
+    text do not matter."""
     most = current().expression_size
-    for m in _DIGITS.finditer(text):
-        if len(m.group()) > len(str(most)) or int(m.group()) > most:
-            raise _too_big(int(m.group()))
+    from_args = _NESTED.search(text) is not None
+    for m in _WIDTHS.finditer(text):
+        numbers = [m.group(1), m.group(2)] if m.group(3) is None else _DIGITS.findall(m.group(3).partition(":")[2])
+        from_args = from_args or "*" in numbers
+        for number in numbers:
+            if number and number != "*" and (len(number) > 12 or int(number) > most):
+                raise _too_big(int(number))
+    if from_args:
+        values = args if isinstance(args, (tuple, list)) else (args,)
+        for value in values:
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > most:
+                raise _too_big(abs(value))
 
 
 def _loop(iterable: Any) -> Iterator[Any]:
@@ -206,7 +224,9 @@ def _bounded_filter(func: Any, name: str) -> Any:
     @functools.wraps(func)  # keeps jinja's pass_context / pass_environment marks
     def bounded(*args: Any, **kwargs: Any) -> Any:
         _charge()
-        _check_args([*args[1:], *kwargs.values()])
+        _check_args(name, [*args[1:], *kwargs.values()])
+        if name == "format" and args and isinstance(args[0], str):
+            _check_format(args[0], [*args[1:], *kwargs.values()])
         if name == "replace" and len(args) >= 3:
             _check_size_of_replace(args[0], args[1], args[2])
         return _check_size(func(*args, **kwargs))
@@ -303,12 +323,14 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _charge()
-        _check_args([*args, *kwargs.values()])
         method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
         owner = getattr(method, "__self__", None)
         if isinstance(owner, str):
+            _check_args(getattr(method, "__name__", ""), [*args, *kwargs.values()])
             if getattr(method, "__name__", "") in ("format", "format_map"):
-                _check_format(owner)
+                _check_format(
+                    owner, [*args, *kwargs.values(), *(args[0].values() if args and isinstance(args[0], dict) else ())]
+                )
             if getattr(method, "__name__", "") == "replace" and len(args) >= 2:
                 _check_size_of_replace(owner, args[0], args[1])
         return _check_size(super().call(__context, __obj, *args, **kwargs))
@@ -330,7 +352,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             if seqs and len(left) + len(right) > most:
                 raise _too_big(len(left) + len(right))
         elif operator == "%" and isinstance(left, str):
-            _check_format(left)
+            _check_format(left, right)
         return _check_size(super().call_binop(context, operator, left, right))
 
 
