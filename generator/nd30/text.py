@@ -116,13 +116,6 @@ def parse_markup(text: str) -> Rich:
     return Rich(_merge(runs))
 
 
-def _guard(value: Any) -> Any:
-    """Applied to every {{ }} output: the value cannot open or close emphasis."""
-    if value is None:
-        return value
-    return str(value).translate(_GUARD_TABLE)
-
-
 class ExpressionLimit(Exception):  # noqa: N818 - a user-facing stop, not a program fault
     """A sandboxed expression went past a limit, or did something that cannot be printed; the
     message says which (the caller adds the place)."""
@@ -285,13 +278,14 @@ class BoundedTemplate(jinja2.Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         token = _BUDGET.set(_Budget(current().expression_steps))
         try:
-            most = getattr(self.environment, "output_limit", lambda: current().text_chars)()
+            name = getattr(self.environment, "output_limit", "text_chars")  # a field of Limits
+            most = getattr(current(), name)
             out: list[str] = []
             size = 0
             for chunk in self.generate(*args, **kwargs):
                 size += len(chunk)
                 if size > most:
-                    raise ExpressionLimit(over_limit(_("độ dài kết quả"), size, "text_chars"))
+                    raise ExpressionLimit(over_limit(_("độ dài kết quả"), size, name))
                 out.append(chunk)
             return self.environment.concat(out)  # type: ignore[attr-defined]
         finally:
@@ -315,8 +309,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self.filters["vbgen_loop"] = _loop
         self.filters["vbgen_concat"] = _concat
 
-    def output_limit(self) -> int:
-        return current().text_chars
+    output_limit = "text_chars"  # the limit on what one rendering writes
 
     def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> Any:
         return super()._generate(_Bounder().visit(source), *args, **kwargs)

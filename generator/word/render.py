@@ -20,7 +20,6 @@ from generator.data.tables import TableData
 from generator.errors import TemplateError
 from generator.family.context import Block, DocumentContext
 from generator.i18n import _
-from generator.limits import current
 from generator.nd30.text import BoundedSandbox, ExpressionLimit, Rich, bounded_number, refuse_callable
 from generator.word.docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
 from generator.word.package import read_package
@@ -52,8 +51,7 @@ class _Sandbox(BoundedSandbox):
     same template XML for every document of a batch. Its work is bounded as the data text's is;
     its output (a document's XML) as a package's content is."""
 
-    def output_limit(self) -> int:
-        return current().zip_bytes
+    output_limit = "zip_bytes"
 
     @functools.lru_cache(maxsize=64)  # noqa: B019 - one environment per process, kept for its life
     def _compiled(self, source: str) -> jinja2.Template:
