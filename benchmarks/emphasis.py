@@ -57,7 +57,9 @@ def main() -> None:
             t_runs, _rt = timed(rich_text, value)
             t_build = build_with(text, Path(tmp) / label.replace(" ", ""))
             rows[label] = {"parse": t_parse, "runs": t_runs, "build": t_build}
-            print(f"{label:>7}: {len(value.runs):>7} runs  parse {t_parse:6.2f} s  runs {t_runs:6.2f} s  build {t_build:6.2f} s")
+            print(
+                f"{label:>7}: {len(value.runs):>7} runs  parse {t_parse:6.2f} s  runs {t_runs:6.2f} s  build {t_build:6.2f} s"
+            )
     small, large = rows["100 KB"], rows["1 MB"]
     ratios = "  ".join(f"{k} {large[k] / small[k]:.1f}" for k in small)
     print(f"ratio 1 MB / 100 KB: {ratios}  (10 = linear)")

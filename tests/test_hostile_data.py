@@ -251,7 +251,10 @@ def test_reasonable_expressions_still_work(tmp_path: Path) -> None:
     from generator.nd30.text import render_text
 
     values = {"year": 2024, "items": ["a", "b"]}
-    assert render_text("{{ year }}{% for i in items %} {{ loop.index }}{{ i ~ '!' }}{% endfor %}", values) == "2024 1a! 2b!"
+    assert (
+        render_text("{{ year }}{% for i in items %} {{ loop.index }}{{ i ~ '!' }}{% endfor %}", values)
+        == "2024 1a! 2b!"
+    )
     assert render_text("{{ range(3) | join(',') }} {{ 'ab' * 2 }} {{ 2 ** 10 }} {{ '%05d' % 42 }}", values) == (
         "0,1,2 abab 1024 00042"
     )
@@ -273,7 +276,7 @@ def test_text_field_over_the_limit_is_refused_and_check_says_so(tmp_path: Path) 
 
 def test_rendered_value_over_the_limit_is_refused(tmp_path: Path) -> None:
     data = fixture(tmp_path)
-    edit(data, PARAGRAPH, "        - \"{% for i in range(300) %}{{ issuer.name }}{% endfor %}\"")
+    edit(data, PARAGRAPH, '        - "{% for i in range(300) %}{{ issuer.name }}{% endfor %}"')
     code, output = build(data, tmp_path, env={"VBGEN_MAX_TEXT_CHARS": "5000"})
     assert code == 2 and "độ dài kết quả" in output and "VBGEN_MAX_TEXT_CHARS" in output, output
     assert_located(output)

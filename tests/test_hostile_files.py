@@ -238,7 +238,9 @@ def bad_files(folder: Path, good: Path) -> dict[str, Path]:
     files["truncated"].write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     files["no-sectPr"] = folder / "no-sectpr.docx"
     files["no-sectPr"].write_bytes(good.read_bytes())
-    rewrite_member(files["no-sectPr"], "word/document.xml", lambda xml: re.sub(rb"<w:sectPr\b.*?</w:sectPr>", b"", xml, flags=re.S))
+    rewrite_member(
+        files["no-sectPr"], "word/document.xml", lambda xml: re.sub(rb"<w:sectPr\b.*?</w:sectPr>", b"", xml, flags=re.S)
+    )
     files["bomb"] = bomb(folder / "bomb.docx")
     if Path("/dev/zero").exists():
         files["dev-zero"] = folder / "zero.docx"
@@ -370,3 +372,10 @@ def test_draft_does_not_copy_a_table_from_outside_the_data_root(tmp_path: Path) 
     code, output = run("draft", str(data), "--year", "2025", "--out", str(tmp_path / "draft"))
     assert code == 2 and "ngoài thư mục dữ liệu" in output and "chuyen-doi-vi-tri.yaml" in output, output
     assert "MAT-KHAU-123" not in output and not (tmp_path / "draft").exists()
+
+
+@pytest.mark.parametrize(("variable", "value"), [("VBGEN_MAX_ZIP_BYTES", "10000"), ("VBGEN_MAX_ZIP_MEMBERS", "3")])
+def test_lint_package_limits(variable: str, value: str, good_docx: Path) -> None:
+    """A package whose parts unpack past the limit (a 4 GB image part) or hold too many members."""
+    code, output = run("lint", str(good_docx), env={variable: value})
+    assert code == 1 and "FILE-00" in output and variable in output, output
