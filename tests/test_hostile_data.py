@@ -305,3 +305,10 @@ def test_uncalled_function_in_a_template_is_refused() -> None:
     with pytest.raises(jinja2.TemplateSyntaxError, match="include"):
         jinja_env().from_string("{% include 'x' %}")
     assert jinja_env().from_string("{{ f() }} {{ a ~ b }}").render(f=f, a="<", b="&") == "1 &lt;&amp;"
+
+
+def test_lone_surrogate_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    data = fixture(tmp_path)
+    edit(data, PARAGRAPH, '        - "Nâng\\ud800 cao"')
+    code, output = build(data, tmp_path)
+    assert code == 0 and "U+D800" in output and "plan.sections.0.paragraphs.0" in output, output

@@ -24,8 +24,9 @@ except ImportError:  # pragma: no cover - without ruamel.yaml.clib
     CParser = None
 
 YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to libyaml, ordinary characters to YAML 1.2
-# Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return.
-_XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF}
+# Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return; lone
+# surrogates ("\ud800" in a quoted YAML string), which UTF-8 cannot even encode.
+_XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF} | set(range(0xD800, 0xE000))
 
 
 class _Constructor(RoundTripConstructor):
