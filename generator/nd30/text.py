@@ -197,9 +197,13 @@ def _check_format(text: str, args: Any = ()) -> None:
 def _loop(iterable: Any) -> Iterator[Any]:
     """Every {% for %} iterates through this: each turn costs a step."""
     budget = _BUDGET.get()
+    if budget is None:
+        yield from iterable
+        return
     for item in iterable:
-        if budget is not None:
-            budget.charge()
+        budget.left -= 1
+        if budget.left < 0:
+            budget.charge(0)  # raises
         yield item
 
 
@@ -282,11 +286,14 @@ class BoundedTemplate(jinja2.Template):
             most = getattr(current(), name)
             out: list[str] = []
             size = 0
-            for chunk in self.generate(*args, **kwargs):
-                size += len(chunk)
-                if size > most:
-                    raise ExpressionLimit(over_limit(_("độ dài kết quả"), size, name))
-                out.append(chunk)
+            try:  # as jinja2.Template.render, with the output counted as it comes
+                for chunk in self.root_render_func(self.new_context(dict(*args, **kwargs))):
+                    size += len(chunk)
+                    if size > most:
+                        raise ExpressionLimit(over_limit(_("độ dài kết quả"), size, name))
+                    out.append(chunk)
+            except Exception:
+                self.environment.handle_exception()
             return self.environment.concat(out)  # type: ignore[attr-defined]
         finally:
             _BUDGET.reset(token)
