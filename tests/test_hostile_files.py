@@ -379,3 +379,11 @@ def test_lint_package_limits(variable: str, value: str, good_docx: Path) -> None
     """A package whose parts unpack past the limit (a 4 GB image part) or hold too many members."""
     code, output = run("lint", str(good_docx), env={variable: value})
     assert code == 1 and "FILE-00" in output and variable in output, output
+
+
+def test_template_that_is_a_zip_but_not_a_document(tmp_path: Path) -> None:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    bomb(folder / "kehoach.docx", size=1000)  # a small, honest zip without Word's parts
+    code, output = build(fixture(tmp_path), tmp_path, "--templates", str(folder))
+    assert code == 1 and "mẫu kehoach.docx" in output and "lỗi nội bộ" not in output, output

@@ -140,11 +140,15 @@ class PreparedTemplate:
 def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
     """The template at `path`, prepared (cached per process and file version)."""
     package = read_package(Path(path), "template_file_bytes", error=TemplateError)  # no bomb, no FIFO
-    tpl = _Template(io.BytesIO(package))
-    tpl.render_init()
-    with zipfile.ZipFile(io.BytesIO(package)) as z:
-        members = [(info.filename, z.read(info.filename)) for info in z.infolist()]
-    document = dict(members)["word/document.xml"].decode("utf-8")
+    try:
+        tpl = _Template(io.BytesIO(package))
+        tpl.render_init()
+        with zipfile.ZipFile(io.BytesIO(package)) as z:
+            members = [(info.filename, z.read(info.filename)) for info in z.infolist()]
+        document = dict(members)["word/document.xml"].decode("utf-8")
+    except Exception as exc:  # a zip that is not a Word document: python-docx raises many kinds
+        what = f"{type(exc).__name__}: {exc}"
+        raise TemplateError(_("mẫu {template}: {what}", template=Path(path).name, what=what)) from None
     m = re.search(r"<w:body\b[^>]*>.*</w:body>", document, re.S)
     if m is None:
         raise TemplateError(_("mẫu {template}: word/document.xml không có <w:body>", template=Path(path).name))
