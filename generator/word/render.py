@@ -204,7 +204,11 @@ def render_input(inp: RenderInput, template: Path) -> bytes:
         raise TemplateError(_("mẫu {template}: {what}", template=template.name, what=exc)) from None
     except RecursionError:
         raise TemplateError(
-            _("mẫu {template}: {what}", template=template.name, what=_("biểu thức gọi lồng nhau quá sâu (macro đệ quy?)"))
+            _(
+                "mẫu {template}: {what}",
+                template=template.name,
+                what=_("biểu thức gọi lồng nhau quá sâu (macro đệ quy?)"),
+            )
         ) from None
     except jinja2.UndefinedError as exc:
         if "unsafe" in (exc.message or ""):  # the sandbox hides Python internals as "undefined"
