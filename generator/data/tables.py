@@ -187,6 +187,8 @@ def _read_xlsx(path: Path, sheet: str | None, place: Place) -> tuple[list[list[A
         raise DataError(_("không đọc được tệp Excel '{name}': {reason}", name=path.name, reason=exc), place) from None
     try:
         if sheet is None:
+            if not wb.worksheets:  # only chart sheets
+                raise DataError(_("{table}: bảng trống", table=path.name), place)
             ws = wb.worksheets[0]
         elif sheet in wb.sheetnames:
             ws = wb[sheet]
@@ -201,9 +203,9 @@ def _read_xlsx(path: Path, sheet: str | None, place: Place) -> tuple[list[list[A
                 place,
                 suggest(sheet, wb.sheetnames),
             )
-        ws.reset_dimensions()  # the declared <dimension> (A1:XFD1048576) is not believed
         label = f"{path.name}, trang '{ws.title}'"
         try:
+            ws.reset_dimensions()  # the declared <dimension> (A1:XFD1048576) is not believed
             grid = _bounded(ws.iter_rows(values_only=True), label, lambda r: Place(label, r))
         except DataError:
             raise
