@@ -19,9 +19,10 @@ from lxml import etree
 
 from generator.build import derive, template_for
 from generator.data.load import load
-from generator.errors import VbgenError
+from generator.errors import TemplateError, VbgenError
 from generator.family.context import to_json
 from generator.i18n import _
+from generator.word.package import read_package
 from generator.word.render import NATIONAL, jinja_env, render, template_dir
 
 TEMPLATES = ("kehoach.docx", "baocao.docx")
@@ -36,7 +37,7 @@ JINJA_GLOBALS = {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespa
 class Problem:
     """One thing wrong, with the data file and template it concerns."""
 
-    # syntax | split-tag | curly-quotes | unclosed-tag | undefined | leftover-tag | invalid-docx | schema | data
+    # file | syntax | split-tag | curly-quotes | unclosed-tag | undefined | leftover-tag | invalid-docx | schema | data
     kind: str
     template: str | None
     message: str
@@ -50,9 +51,14 @@ class Problem:
         return f"{head}: [{self.kind}] {self.message}{where}" if head else f"[{self.kind}] {self.message}{where}"
 
 
+def _package(path: Path) -> bytes:
+    """A template's bytes, through the safe reader (a regular file, within the limits, no bomb)."""
+    return read_package(path, "template_file_bytes", error=TemplateError)
+
+
 def _parts(path: Path) -> Iterator[tuple[str, bytes]]:
     """The XML parts of a .docx that docxtpl renders: the body, headers and footers."""
-    with zipfile.ZipFile(path) as z:
+    with zipfile.ZipFile(io.BytesIO(_package(path))) as z:
         for name in z.namelist():
             if re.match(r"word/(document|header\d*|footer\d*)\.xml$", name):
                 yield name, z.read(name)
@@ -98,7 +104,7 @@ def static_problems(template: Path) -> list[Problem]:
 
 def _patched_sources(template: Path) -> list[tuple[str, str]]:
     """The Jinja source docxtpl compiles for each part (after its own tag clean-up)."""
-    tpl = DocxTemplate(str(template))
+    tpl = DocxTemplate(io.BytesIO(_package(template)))
     tpl.init_docx()
     out = [("word/document.xml", tpl.patch_xml(tpl.get_xml()))]
     for rel in tpl.docx._part.rels.values():
@@ -111,7 +117,7 @@ def syntax_problems(template: Path) -> list[Problem]:
     problems = []
     for part, source in _patched_sources(template):
         try:
-            jinja_env().parse(source)
+            jinja_env().compile(source)  # compiled, not only parsed: {% include %} and the like are refused then
         except jinja2.TemplateSyntaxError as exc:
             lines = source.splitlines()
             around = " ".join(re.sub(r"<[^>]+>", "", ln) for ln in lines[max(exc.lineno - 2, 0) : exc.lineno + 1])
@@ -191,11 +197,17 @@ def leftover_tags(data: bytes) -> list[str]:
 def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> list[Problem]:
     """Every problem found rendering the templates with the data at `paths`."""
     folder = template_folder or template_dir()
-    templates = {name: folder / name for name in TEMPLATES if (folder / name).is_file()}
+    # Whatever is there under a template's name is checked: a FIFO or a folder is reported, not skipped.
+    templates = {name: folder / name for name in TEMPLATES if (folder / name).exists()}
     problems: list[Problem] = []
     broken: set[str] = set()
     for name, path in templates.items():
-        found = static_problems(path) + syntax_problems(path)
+        try:
+            found = static_problems(path) + syntax_problems(path)
+        except VbgenError as exc:  # not a regular file, too large, a zip bomb, not a zip
+            problems.append(Problem("file", name, exc.message, where=str(path)))
+            broken.add(name)
+            continue
         problems += found
         if any(p.kind == "syntax" for p in found):
             broken.add(name)

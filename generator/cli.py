@@ -316,25 +316,25 @@ Ví dụ:
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path), help="Ghi thêm tệp iCalendar (.ics).")
+@click.option("--force", is_flag=True, help="Ghi đè tệp .ics đã có với nội dung khác.")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @click.option(
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Ngày tính số ngày còn lại (mặc định: hôm nay)."
 )
-def deadlines(paths: tuple[Path, ...], ics: Path | None, as_json: bool, today: object) -> None:
+def deadlines(paths: tuple[Path, ...], ics: Path | None, force: bool, as_json: bool, today: object) -> None:
     """Liệt kê mọi thời hạn mà các kế hoạch đặt ra, theo ngày, với số ngày còn lại."""
     import datetime as dt
 
     from generator.errors import VbgenError
-    from generator.family.deadlines import collect, to_ics
+    from generator.family.deadlines import collect, write_ics
     from generator.i18n import _
     from generator.nd30.dates import short_date
-    from generator.word.writer import write_atomic
 
     day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
     try:
         entries = collect(paths)
         if ics is not None:
-            write_atomic(ics.resolve(), to_ics(entries), force=True)
+            write_ics(entries, ics, force=force)
     except VbgenError as exc:
         _fail(exc)
         return

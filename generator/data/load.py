@@ -15,6 +15,7 @@ from generator.data.model import Body, CriteriaSet, Document, Kind, Reference, R
 from generator.data.yamlsource import Source
 from generator.errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
 from generator.i18n import N_, _
+from generator.limits import inside, regular_file_stat
 from generator.nd30.recipients import ALL_UNITS
 
 ROOT_MARKER = "directory.yaml"
@@ -233,7 +234,8 @@ def yaml_files(path: Path) -> list[Path]:
     """The .yaml/.yml files at `path`, in a stable order; hidden folders are skipped."""
     if path.is_file():
         return [path]
-    files = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
+    # Not only regular files: a FIFO or a device named *.yaml is refused when read, not skipped.
+    files = [p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir()]
     return sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
@@ -244,6 +246,8 @@ def load(paths: Iterable[Path | str]) -> Corpus:
     for p in targets:
         if not p.exists():
             raise DataError(_("không tìm thấy tệp hoặc thư mục"), Place(p))
+        if not p.is_dir():
+            regular_file_stat(p)  # a FIFO or a device is refused, not read as an empty data set
     roots = sorted({find_root(p) for p in targets})
     corpus = Corpus(roots=roots)
     for file in yaml_files(CATALOGUE):
@@ -257,6 +261,10 @@ def load(paths: Iterable[Path | str]) -> Corpus:
                 continue
             seen.add(file.resolve())
             try:
+                if not inside(file, root):
+                    raise DataError(
+                        _("tệp dữ liệu là liên kết ra ngoài thư mục dữ liệu {root}; không đọc", root=root), Place(file)
+                    )
                 _load_file(corpus, file, root=root, errors=errors)
             except VbgenError as exc:
                 errors.append(exc)

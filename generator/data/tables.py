@@ -5,17 +5,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import io
+import math
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.data.load import find_root
 from generator.data.model import Cell, Column, TableSpec
 from generator.errors import DataError, Place, suggest
 from generator.i18n import _
+from generator.limits import current, inside, over_limit, read_regular
 from generator.nd30.dates import short_date
 from generator.nd30.figures import vn_number
+from generator.word.package import read_package
 
 STT = "STT"
 STT_WIDTH = 0.9  # relative; wide enough that "STT" does not wrap beside columns of width 2-4
@@ -54,11 +59,18 @@ def _cell_text(value: Any, column: Column, render: Callable[[str], str], where: 
                 value = float(raw) if "." in raw else int(raw)
             except ValueError:
                 raise DataError(
-                    _("cột '{column}' cần một số, có '{value}'", column=column.title, value=value), where()
+                    _("cột '{column}' cần một số, có '{value}'", column=column.title, value=value[:100]), where()
                 ) from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise DataError(_("cột '{column}' cần một số, có '{value}'", column=column.title, value=value), where())
+        digits = current().number_digits
+        if not math.isfinite(value) or not -(10**digits) < value < 10**digits:
+            raise DataError(over_limit(_("số chữ số của một số"), len(str(value)), "number_digits"), where())
         return vn_number(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, str) and len(value) > current().text_chars:  # a cell of a table file
+        raise DataError(over_limit(_("độ dài văn bản (ký tự)"), len(value), "text_chars"), where())
     return render(unicodedata.normalize("NFC", str(value)).strip())
 
 
@@ -67,15 +79,25 @@ def read_rows(
 ) -> list[tuple[dict[str, Any], Place]]:
     """Rows of a table file as {column key: value}, each with its place (file, sheet, row)."""
     assert spec.file is not None
+    root = find_root(base_dir)
     path = (base_dir / spec.file).resolve()
-    if not path.is_file():
+    if not inside(path, root):
+        # Refused before it is opened: nothing of a file outside the data may reach a message.
+        raise DataError(
+            _(
+                "tệp bảng '{name}' nằm ngoài thư mục dữ liệu {root} (hay là liên kết ra ngoài); chỉ đọc tệp trong thư mục dữ liệu",
+                name=spec.file,
+                root=root,
+            ),
+            place,
+        )
+    if not path.exists():
         raise DataError(
             _("không tìm thấy tệp bảng '{name}' (tìm ở {path})", name=Path(spec.file).name, path=path), place
         )
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            grid = list(csv.reader(fh))
+        grid = _read_csv(path, place)
         sheet_label = None
     elif suffix in (".xlsx", ".xlsm"):
         grid, sheet_label = _read_xlsx(path, spec.sheet, place)
@@ -121,15 +143,52 @@ def read_rows(
     return out
 
 
+def _bounded(rows: Iterable[Sequence[Any]], label: str, where: Callable[[int], Place]) -> list[list[Any]]:
+    """The rows, refused past `table_rows` rows or `table_columns` columns (counted as they come,
+    from the cells really there: a declared size is not believed, and not much is read past a limit)."""
+    limits = current()
+    grid: list[list[Any]] = []
+    for r, row in enumerate(rows, start=1):
+        if r > limits.table_rows:
+            raise DataError(over_limit(_("{table}: số dòng", table=label), r, "table_rows"), where(r))
+        width = len(row)
+        if width > limits.table_columns:
+            while width and row[width - 1] in (None, ""):  # empty cells at the end do not count
+                width -= 1
+            if width > limits.table_columns:
+                raise DataError(over_limit(_("{table}: số cột", table=label), width, "table_columns"), where(r))
+            row = row[:width]
+        grid.append(list(row))
+    return grid
+
+
+def _read_csv(path: Path, place: Place) -> list[list[Any]]:
+    data = read_regular(path, "table_file_bytes", place)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(_("tệp không phải UTF-8 (byte lỗi ở vị trí {at})", at=exc.start), Place(path.name)) from None
+    limit = current().text_chars
+    csv.field_size_limit(max(limit, csv.field_size_limit()))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _bounded(reader, path.name, lambda r: Place(path.name, r))
+    except csv.Error as exc:
+        raise DataError(_("tệp CSV hỏng: {reason}", reason=exc), Place(path.name, reader.line_num)) from None
+
+
 def _read_xlsx(path: Path, sheet: str | None, place: Place) -> tuple[list[list[Any]], str]:
     from openpyxl import load_workbook  # heavy: only when a table comes from Excel
 
+    data = read_package(path, "table_file_bytes", place)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds on a broken file
         raise DataError(_("không đọc được tệp Excel '{name}': {reason}", name=path.name, reason=exc), place) from None
     try:
         if sheet is None:
+            if not wb.worksheets:  # only chart sheets
+                raise DataError(_("{table}: bảng trống", table=path.name), place)
             ws = wb.worksheets[0]
         elif sheet in wb.sheetnames:
             ws = wb[sheet]
@@ -144,7 +203,17 @@ def _read_xlsx(path: Path, sheet: str | None, place: Place) -> tuple[list[list[A
                 place,
                 suggest(sheet, wb.sheetnames),
             )
-        return [list(row) for row in ws.iter_rows(values_only=True)], ws.title
+        label = f"{path.name}, trang '{ws.title}'"
+        try:
+            ws.reset_dimensions()  # the declared <dimension> (A1:XFD1048576) is not believed
+            grid = _bounded(ws.iter_rows(values_only=True), label, lambda r: Place(label, r))
+        except DataError:
+            raise
+        except Exception as exc:  # a broken sheet part: openpyxl raises several kinds
+            raise DataError(
+                _("không đọc được tệp Excel '{name}': {reason}", name=path.name, reason=exc), place
+            ) from None
+        return grid, ws.title
     finally:
         wb.close()
 

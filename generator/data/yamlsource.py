@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+from ruamel.yaml import YAML, events
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import DataError, Place
 from generator.i18n import _
+from generator.limits import current, over_limit, read_regular
+
+try:  # libyaml's event parser: fast, and iterative (no recursion however deep the data nests)
+    from ruamel.yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - without ruamel.yaml.clib
+    CParser = None
 
 YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to libyaml, ordinary characters to YAML 1.2
-# Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return.
-_XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF}
+# Characters XML 1.0 cannot hold: C0 controls except tab, newline and carriage return; lone
+# surrogates ("\ud800" in a quoted YAML string), which UTF-8 cannot even encode.
+_XML_FORBIDDEN = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF} | set(range(0xD800, 0xE000))
 
 
 class _Constructor(RoundTripConstructor):
@@ -51,6 +59,68 @@ def make_yaml() -> YAML:
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
+
+
+def _events(text: str) -> Any:
+    if CParser is not None:
+        parser = CParser(text)
+        while True:
+            event = parser.get_event()
+            yield event
+            if isinstance(event, events.StreamEndEvent):
+                return
+    yield from YAML(typ="safe", pure=True).parse(text)
+
+
+def scan(text: str, path: Path) -> None:
+    """Refuse, before any loader builds it, a YAML text nested deeper than `yaml_depth`, with more
+    than `yaml_aliases` aliases, or more than `yaml_nodes` values once its aliases are expanded
+    (an alias bomb): the loaders recurse on nesting (the C one can crash the process) and every
+    later step walks the expanded tree. A syntax error is left to the loader, which locates it."""
+    limits = current()
+    sizes: dict[str, int] = {}  # anchor → its node's expanded size
+    stack: list[list[Any]] = []  # open collections: [anchor, expanded size so far]
+    aliases = total = 0
+
+    def place(event: Any) -> Place:
+        mark = event.start_mark
+        return Place(path, mark.line + 1, mark.column + 1)
+
+    def done(size: int, anchor: str | None, event: Any) -> None:
+        nonlocal total
+        if anchor:
+            sizes[anchor] = size
+        if stack:
+            stack[-1][1] += size
+        else:
+            total += size
+            if total > limits.yaml_nodes:
+                raise DataError(
+                    over_limit(_("số giá trị YAML sau khi mở rộng bí danh"), total, "yaml_nodes"), place(event)
+                )
+
+    try:
+        for event in _events(text):
+            if isinstance(event, events.CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) > limits.yaml_depth:
+                    raise DataError(over_limit(_("độ sâu lồng nhau của YAML"), len(stack), "yaml_depth"), place(event))
+            elif isinstance(event, events.CollectionEndEvent) and stack:
+                anchor, size = stack.pop()
+                done(size, anchor, event)
+            elif isinstance(event, events.ScalarEvent):
+                done(1, event.anchor, event)
+            elif isinstance(event, events.AliasEvent):
+                aliases += 1
+                if aliases > limits.yaml_aliases:
+                    raise DataError(over_limit(_("số bí danh (*alias) YAML"), aliases, "yaml_aliases"), place(event))
+                done(sizes.get(event.anchor, 1), None, event)
+            if stack and stack[-1][1] > limits.yaml_nodes:
+                raise DataError(
+                    over_limit(_("số giá trị YAML sau khi mở rộng bí danh"), stack[-1][1], "yaml_nodes"), place(event)
+                )
+    except YAMLError:
+        return
 
 
 def clean_text(text: str) -> tuple[str, list[str]]:
@@ -108,11 +178,19 @@ class Source:
     @classmethod
     def load(cls, path: Path) -> Source:
         try:
-            raw = path.read_text(encoding="utf-8")
+            raw = read_regular(path, "data_file_bytes").decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataError(_("tệp không phải UTF-8 (byte lỗi ở vị trí {at})", at=exc.start), Place(path)) from None
-        except OSError as exc:
-            raise DataError(_("không đọc được tệp: {reason}", reason=exc.strerror), Place(path)) from None
+        if "\r" in raw:  # universal newlines, as a text-mode read gives
+            raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+        scan(raw, path)
+        try:
+            return cls._parse(path, raw)
+        except RecursionError:  # scan() bounds the depth; this is only a last guard
+            raise DataError(_("YAML lồng nhau quá sâu"), Place(path)) from None
+
+    @classmethod
+    def _parse(cls, path: Path, raw: str) -> Source:
         if any(ch in raw for ch in YAML11_BREAKS):
             # libyaml reads these as line breaks (YAML 1.1); the data must mean what YAML 1.2 says.
             source = cls(path, raw, None)
@@ -131,6 +209,8 @@ class Source:
         if self._tree is None:
             try:
                 self._tree = make_yaml().load(self.text)
+            except RecursionError:  # scan() bounds the depth; this is only a last guard
+                raise DataError(_("YAML lồng nhau quá sâu"), Place(self.path)) from None
             except MarkedYAMLError as exc:
                 mark = exc.problem_mark or exc.context_mark
                 line = mark.line + 1 if mark else None
@@ -177,12 +257,27 @@ class Source:
     def plain(self) -> Any:
         """The data as plain dicts, lists and NFC strings; dropped characters become warnings."""
 
+        limits = current()
+        biggest = 10**limits.number_digits
+
         def walk(node: Any, loc: tuple[str | int, ...]) -> Any:
             if isinstance(node, dict):
                 return {str(k): walk(v, (*loc, str(k))) for k, v in node.items()}
             if isinstance(node, list):
                 return [walk(v, (*loc, i)) for i, v in enumerate(node)]
+            if isinstance(node, (bytes, bytearray, set, frozenset)):  # !!binary, !!set
+                raise DataError(
+                    _("kiểu giá trị YAML không dùng được ở đây (!!binary, !!set …); ghi dạng văn bản"), self.place(loc)
+                )
+            if isinstance(node, int) and not isinstance(node, bool) and not -biggest < node < biggest:
+                raise DataError(
+                    over_limit(_("số chữ số của một số"), len(str(abs(node))), "number_digits"), self.place(loc)
+                )
+            if isinstance(node, float) and not math.isfinite(node):
+                raise DataError(_("số không hữu hạn (.inf, .nan) không dùng được"), self.place(loc))
             if isinstance(node, str):
+                if len(node) > limits.text_chars:
+                    raise DataError(over_limit(_("độ dài văn bản (ký tự)"), len(node), "text_chars"), self.place(loc))
                 text, dropped = clean_text(str(node))
                 if dropped:
                     self.warnings.append(

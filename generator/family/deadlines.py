@@ -93,3 +93,11 @@ def to_ics(entries: list[DeadlineEntry]) -> bytes:
         event.add("description", f"{e.plan} của {e.issuer}{recipient}")
         cal.add_component(event)
     return cal.to_ical()
+
+
+def write_ics(entries: list[DeadlineEntry], path: Path, *, force: bool = False) -> str:
+    """Write the calendar to `path` through the atomic writer: an existing different file is kept
+    unless `force`, and a symbolic link is never followed (`path` is not resolved)."""
+    from generator.word.writer import write_atomic
+
+    return write_atomic(path.absolute(), to_ics(entries), force=force)

@@ -14,6 +14,7 @@ from ruamel.yaml import YAML
 from generator.data.load import Corpus, find_root, load, yaml_files
 from generator.errors import DataError, OutputError, Place
 from generator.i18n import N_, _
+from generator.limits import inside, read_regular
 from generator.nd30.dates import add_years, short_date
 from generator.word.writer import write_atomic
 
@@ -187,7 +188,7 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
         planned[target] = buf.getvalue().encode("utf-8")
         fr.output = str(target)
     for rel, source in tables.items():
-        planned[out / rel] = source.read_bytes()
+        planned[out / rel] = read_regular(source, "table_file_bytes")  # a regular file, within the limit
     # Check every target first: an existing different file stops the draft before anything is written.
     for target, content in planned.items():
         if target.exists() and target.read_bytes() != content and not force:
@@ -413,6 +414,15 @@ def _draft_subplan(
     table = sub.get("table") or {}
     if table.get("file"):
         source = (file.parent / str(table["file"])).resolve()
+        if not inside(source, root):  # issue 14: reads stay inside the data root
+            raise DataError(
+                _(
+                    "tệp bảng '{name}' nằm ngoài thư mục dữ liệu {root} (hay là liên kết ra ngoài); chỉ đọc tệp trong thư mục dữ liệu",
+                    name=table["file"],
+                    root=root,
+                ),
+                Place(file),
+            )
         tables[_replace_year_in_path(source.relative_to(root.resolve()), old, year)] = source
         fr.review.append(
             _("bảng lấy từ '{v}' là danh sách năm {old}: cập nhật cho năm {year}", v=table["file"], old=old, year=year)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
 
 from docx import Document
 
+from generator.errors import VbgenError
 from generator.i18n import _
 from generator.lint.anatomy import Anatomy, analyse
 from generator.lint.rules import RULES, Finding, NotEvaluated, Rule
+from generator.word.package import read_package
 
 __all__ = ["RULES", "Finding", "Rule", "lint_document", "lint_file"]
 
 
-def _app_pages(path: Path) -> int | None:
+def _app_pages(path: Path | io.BytesIO) -> int | None:
     """The page count Word or LibreOffice recorded in docProps/app.xml, if any."""
     try:
         with zipfile.ZipFile(path) as z:
@@ -46,13 +49,17 @@ def lint_file(path: Path | str) -> list[Finding]:
     """Lint one .docx; a file that is not a readable .docx is one FILE-00 error."""
     path = Path(path)
     try:
-        doc = Document(str(path))
+        # Read once, through the safe reader: a regular file, within the limits, not a zip bomb.
+        data = read_package(path, "docx_file_bytes")
+        doc = Document(io.BytesIO(data))
+        if len(doc.sections) == 0:  # the rules need the page set-up
+            return [Finding("FILE-00", "error", _("tệp .docx không có phần thiết lập trang (w:sectPr)"), None)]
+        anatomy = analyse(doc)
     except Exception as exc:  # python-docx raises many kinds on a broken package
-        return [
-            Finding(
-                "FILE-00", "error", _("không mở được tệp .docx: {name}: {exc}", name=type(exc).__name__, exc=exc), None
-            )
-        ]
-    anatomy = analyse(doc)
-    anatomy.pages = _app_pages(path)
+        if isinstance(exc, VbgenError):
+            message = _("không mở được tệp .docx: {reason}", reason=exc.message)
+        else:
+            message = _("không mở được tệp .docx: {name}: {exc}", name=type(exc).__name__, exc=exc)
+        return [Finding("FILE-00", "error", message, None)]
+    anatomy.pages = _app_pages(io.BytesIO(data))
     return lint_document(anatomy)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
+import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 
 from generator.errors import DataError, Place, TemplateError, suggest
 from generator.i18n import _
+from generator.limits import current, over_limit
 from generator.nd30.dates import long_date, short_date
 from generator.nd30.figures import vn_number
 
@@ -110,14 +116,269 @@ def parse_markup(text: str) -> Rich:
     return Rich(_merge(runs))
 
 
+class ExpressionLimit(Exception):  # noqa: N818 - a user-facing stop, not a program fault
+    """A sandboxed expression went past a limit, or did something that cannot be printed; the
+    message says which (the caller adds the place)."""
+
+
+class _Budget:
+    """The work one rendering may still do: loop turns and calls (steps)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, steps: int) -> None:
+        self.left = steps
+
+    def charge(self, steps: int = 1) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise ExpressionLimit(
+                over_limit(_("số bước tính (vòng lặp, lời gọi)"), current().expression_steps + 1, "expression_steps")
+            )
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("vbgen_budget", default=None)
+_FORBIDDEN_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+_DIGITS = re.compile(r"\d+")
+_WIDTHS = re.compile(r"%[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?|\{([^{}]*)\}")  # %-spec widths, {…:spec} fields
+_NESTED = re.compile(r"\{[^{}]*\{")  # a {…:{…}} field: its width comes from an argument
+
+
+def _charge(steps: int = 1) -> None:
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.charge(steps)
+
+
+def _too_big(size: int) -> ExpressionLimit:
+    return ExpressionLimit(over_limit(_("kích thước giá trị do biểu thức tạo"), size, "expression_size"))
+
+
+def _check_size(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple, bytes)) and len(value) > current().expression_size:
+        raise _too_big(len(value))
+    return value
+
+
+# Filters and str methods whose int arguments are sizes of what they make (a width, a count).
+_SIZING = frozenset({"center", "indent", "wordwrap", "batch", "slice", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _check_args(name: str, args: Iterable[Any]) -> None:
+    """No argument that would make a filter or method build a huge value: a width or count past
+    `expression_size` (other calls may take any number: `default(2500000)` is fine)."""
+    if name not in _SIZING:
+        return
+    most = current().expression_size
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > most:
+            raise _too_big(abs(arg))
+
+
+def _check_format(text: str, args: Any = ()) -> None:
+    """A format string may not ask for a width or precision past `expression_size` (`%999999999s`,
+    `{:>999999999}`), nor take one from `args` that is (`%*s`, `{0:{1}}`); other numbers in its
+    text do not matter."""
+    most = current().expression_size
+    from_args = _NESTED.search(text) is not None
+    for m in _WIDTHS.finditer(text):
+        numbers = [m.group(1), m.group(2)] if m.group(3) is None else _DIGITS.findall(m.group(3).partition(":")[2])
+        from_args = from_args or "*" in numbers
+        for number in numbers:
+            if number and number != "*" and (len(number) > 12 or int(number) > most):
+                raise _too_big(int(number))
+    if from_args:
+        values = args if isinstance(args, (tuple, list)) else (args,)
+        for value in values:
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > most:
+                raise _too_big(abs(value))
+
+
+def _loop(iterable: Any) -> Iterator[Any]:
+    """Every {% for %} iterates through this: each turn costs a step."""
+    budget = _BUDGET.get()
+    if budget is None:
+        yield from iterable
+        return
+    for item in iterable:
+        budget.left -= 1
+        if budget.left < 0:
+            budget.charge(0)  # raises
+        yield item
+
+
+def _bounded_range(*args: int) -> range:
+    items = range(*args)
+    if len(items) > current().expression_size:
+        raise _too_big(len(items))
+    _charge(len(items))
+    return items
+
+
+def _bounded_filter(func: Any, name: str) -> Any:
+    """A filter that refuses arguments that would make a huge value, and a huge value."""
+
+    @functools.wraps(func)  # keeps jinja's pass_context / pass_environment marks
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        _charge()
+        _check_args(name, [*args[1:], *kwargs.values()])
+        if name == "format" and args and isinstance(args[0], str):
+            _check_format(args[0], [*args[1:], *kwargs.values()])
+        if name == "replace" and len(args) >= 3:
+            _check_size_of_replace(args[0], args[1], args[2])
+        return _check_size(func(*args, **kwargs))
+
+    return bounded
+
+
+def _check_size_of_replace(text: Any, old: Any, new: Any) -> None:
+    text, old, new = str(text), str(old), str(new)
+    grows = len(new) - len(old)
+    if grows > 0:
+        count = text.count(old) if old else len(text) + 1
+        if len(text) + count * grows > current().expression_size:
+            raise _too_big(len(text) + count * grows)
+
+
+class _Bounder(NodeTransformer):
+    """Rewrites a parsed template so that its work is counted: loops go through `_loop`, `~`
+    joins through a size check; and refuses the tags that would read other files."""
+
+    def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(node, _FORBIDDEN_TAGS):
+            raise jinja2.TemplateSyntaxError(
+                _("không được dùng {{% include %}}, {{% import %}}, {{% extends %}}: mỗi văn bản chỉ dùng biến của nó"),
+                node.lineno,
+            )
+        return super().generic_visit(node, *args, **kwargs)
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:  # noqa: N802 - the visitor's naming
+        node = self.generic_visit(node)
+        node.iter = _filter(node.iter, "vbgen_loop", node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:  # noqa: N802
+        node = self.generic_visit(node)
+        return _filter(nodes.List(node.nodes, lineno=node.lineno), "vbgen_concat", node.lineno)
+
+
+def _filter(expr: nodes.Expr, name: str, lineno: int) -> nodes.Filter:
+    return nodes.Filter(expr, name, [], [], None, None, lineno=lineno)
+
+
+@jinja2.pass_eval_context
+def _concat(eval_ctx: Any, parts: list[Any]) -> str:
+    _check_size(parts)
+    total = sum(len(p) if isinstance(p, str) else 0 for p in parts)
+    if total > current().expression_size:
+        raise _too_big(total)
+    joined = markup_join(parts) if eval_ctx.autoescape else str_join(parts)
+    return _check_size(joined)
+
+
+class BoundedTemplate(jinja2.Template):
+    """A template whose rendering has a budget of steps and a bound on its output."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        token = _BUDGET.set(_Budget(current().expression_steps))
+        try:
+            name = getattr(self.environment, "output_limit", "text_chars")  # a field of Limits
+            most = getattr(current(), name)
+            out: list[str] = []
+            size = 0
+            try:  # as jinja2.Template.render, with the output counted as it comes
+                for chunk in self.root_render_func(self.new_context(dict(*args, **kwargs))):
+                    size += len(chunk)
+                    if size > most:
+                        raise ExpressionLimit(over_limit(_("độ dài kết quả"), size, name))
+                    out.append(chunk)
+            except Exception:
+                self.environment.handle_exception()
+            return self.environment.concat(out)  # type: ignore[attr-defined]
+        finally:
+            _BUDGET.reset(token)
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with the work of an expression bounded (loops, calls, ranges,
+    string and list repetition and joins, filters, powers, output) and no tag that reads another
+    file. Used for data text and, by generator.word.render, for templates."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    template_class = BoundedTemplate
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = _bounded_range
+        for name in ("lipsum", "cycler", "joiner"):  # not for documents; lipsum can write a lot
+            self.globals.pop(name, None)
+        self.filters = {name: _bounded_filter(f, name) for name, f in self.filters.items()}
+        self.filters["vbgen_loop"] = _loop
+        self.filters["vbgen_concat"] = _concat
+
+    output_limit = "text_chars"  # the limit on what one rendering writes
+
+    def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> Any:
+        return super()._generate(_Bounder().visit(source), *args, **kwargs)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _charge()
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str):
+            _check_args(getattr(method, "__name__", ""), [*args, *kwargs.values()])
+            if getattr(method, "__name__", "") in ("format", "format_map"):
+                _check_format(
+                    owner, [*args, *kwargs.values(), *(args[0].values() if args and isinstance(args[0], dict) else ())]
+                )
+            if getattr(method, "__name__", "") == "replace" and len(args) >= 2:
+                _check_size_of_replace(owner, args[0], args[1])
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        most = current().expression_size
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * max(n, 0) > most:
+                    raise _too_big(len(seq) * n)
+            if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > 4 * most:
+                raise _too_big(left.bit_length() + right.bit_length())
+        elif operator == "**":
+            ints = isinstance(left, int) and isinstance(right, int)
+            if ints and right > 0 and abs(left) > 1 and right * left.bit_length() > 4 * most:
+                raise _too_big(right * left.bit_length())
+        elif operator == "+":
+            seqs = isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple))
+            if seqs and len(left) + len(right) > most:
+                raise _too_big(len(left) + len(right))
+        elif operator == "%" and isinstance(left, str):
+            _check_format(left, right)
+        return _check_size(super().call_binop(context, operator, left, right))
+
+
 def _guard(value: Any) -> Any:
-    """Applied to every {{ }} output: the value cannot open or close emphasis."""
+    """Applied to every {{ }} output: the value cannot open or close emphasis; a function printed
+    without being called is refused (it would print a memory address, different every run)."""
     if value is None:
         return value
+    if callable(value) and not isinstance(value, (str, jinja2.Undefined)):
+        raise ExpressionLimit(_no_call(value))
     return str(value).translate(_GUARD_TABLE)
 
 
-class _Env(ImmutableSandboxedEnvironment):
+def _no_call(value: Any) -> str:
+    name = getattr(value, "__name__", None) or type(value).__name__
+    return _("'{name}' là một hàm: gọi nó, ví dụ {{{{ {name}('…') }}}}", name=name)
+
+
+def refuse_callable(value: Any) -> Any:
+    """The templates' finalize: a function printed without being called is refused."""
+    if callable(value) and not isinstance(value, (str, jinja2.Undefined)) and not hasattr(value, "__html__"):
+        raise ExpressionLimit(_no_call(value))
+    return value
+
+
+class _Env(BoundedSandbox):
     pass
 
 
@@ -126,10 +387,19 @@ def environment() -> jinja2.Environment:
     """The one sandbox every text field renders in: strict undefined, no autoescape (escaping is
     done once, when runs become XML), values guarded from the markup."""
     env = _Env(undefined=jinja2.StrictUndefined, autoescape=False, finalize=_guard, keep_trailing_newline=False)
-    env.filters["long_date"] = long_date
-    env.filters["short_date"] = short_date
-    env.filters["number"] = vn_number
+    env.filters["long_date"] = _bounded_filter(long_date, "long_date")
+    env.filters["short_date"] = _bounded_filter(short_date, "short_date")
+    env.filters["number"] = _bounded_filter(bounded_number, "number")
     return env
+
+
+def bounded_number(value: Any) -> str:
+    """The `number` filter: a figure of at most `number_digits` digits."""
+    digits = current().number_digits
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and (not math.isfinite(value) or not -(10**digits) < value < 10**digits):
+        raise ExpressionLimit(over_limit(_("số chữ số của một số"), len(str(value)), "number_digits"))
+    return vn_number(value)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -141,8 +411,17 @@ def render_text(source: str, variables: Mapping[str, Any], place: Place | None =
     """Render one data text field in the sandbox; errors become DataError at `place`."""
     if "{" not in source:
         return source
+    if len(source) > current().text_chars:
+        raise DataError(over_limit(_("độ dài văn bản (ký tự)"), len(source), "text_chars"), place)
     try:
         return _compile(source).render(variables)
+    except ExpressionLimit as exc:
+        raise DataError(str(exc), place) from None
+    except RecursionError:
+        raise DataError(_("biểu thức gọi lồng nhau quá sâu (macro đệ quy?)"), place) from None
+    except (ArithmeticError, MemoryError, TypeError, ValueError) as exc:
+        what = f"{type(exc).__name__}: {exc}"[:300]
+        raise DataError(_("không tính được biểu thức: {what}", what=what), place) from None
     except jinja2.UndefinedError as exc:
         if "unsafe" in (exc.message or ""):
             raise TemplateError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import re
 import zipfile
 from copy import deepcopy as copy_element
@@ -13,7 +14,7 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate, RichText
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from generator.data.tables import TableData
@@ -21,8 +22,9 @@ from generator.errors import TemplateError
 from generator.family.context import Block, DocumentContext
 from generator.i18n import _
 from generator.nd30.header import wrap_name
-from generator.nd30.text import Rich
+from generator.nd30.text import BoundedSandbox, ExpressionLimit, Rich, bounded_number, refuse_callable
 from generator.word.docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
+from generator.word.package import read_package
 from generator.word.writer import zip_members
 
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
@@ -47,9 +49,12 @@ def template_path(name: str, folder: Path | None = None) -> Path:
     return path
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
+class _Sandbox(BoundedSandbox):
     """The template sandbox, compiling each distinct source once per process: docxtpl hands it the
-    same template XML for every document of a batch."""
+    same template XML for every document of a batch. Its work is bounded as the data text's is;
+    its output (a document's XML) as a package's content is."""
+
+    output_limit = "zip_bytes"
 
     @functools.lru_cache(maxsize=64)  # noqa: B019 - one environment per process, kept for its life
     def _compiled(self, source: str) -> jinja2.Template:
@@ -85,19 +90,24 @@ class _Template(DocxTemplate):
 def jinja_env() -> jinja2.Environment:
     """The sandbox every template renders in: strict about undefined names, escaping every value."""
     from generator.nd30.dates import long_date, short_date
-    from generator.nd30.figures import vn_number
 
-    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True, finalize=refuse_callable)
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
-    env.filters["number"] = vn_number
+    env.filters["number"] = bounded_number
     return env
 
 
 def rich_text(value: Rich) -> RichText:
-    rt = RichText()
+    # RichText.add appends to an attribute (`self.xml += …`), which copies the whole string each
+    # time: quadratic in the number of runs. Each run is made apart and the pieces joined once.
+    pieces = []
     for run in value.runs:
-        rt.add(run.text, bold=run.bold, italic=run.italic)
+        piece = RichText()
+        piece.add(run.text, bold=run.bold, italic=run.italic)
+        pieces.append(piece.xml)
+    rt = RichText()
+    rt.xml = "".join(pieces)
     return rt
 
 
@@ -132,11 +142,16 @@ class PreparedTemplate:
 @functools.lru_cache(maxsize=8)
 def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
     """The template at `path`, prepared (cached per process and file version)."""
-    tpl = _Template(path)
-    tpl.render_init()
-    with zipfile.ZipFile(path) as z:
-        members = [(info.filename, z.read(info.filename)) for info in z.infolist()]
-    document = dict(members)["word/document.xml"].decode("utf-8")
+    package = read_package(Path(path), "template_file_bytes", error=TemplateError)  # no bomb, no FIFO
+    try:
+        tpl = _Template(io.BytesIO(package))
+        tpl.render_init()
+        with zipfile.ZipFile(io.BytesIO(package)) as z:
+            members = [(info.filename, z.read(info.filename)) for info in z.infolist()]
+        document = dict(members)["word/document.xml"].decode("utf-8")
+    except Exception as exc:  # a zip that is not a Word document: python-docx raises many kinds
+        what = f"{type(exc).__name__}: {exc}"
+        raise TemplateError(_("mẫu {template}: {what}", template=Path(path).name, what=what)) from None
     m = re.search(r"<w:body\b[^>]*>.*</w:body>", document, re.S)
     if m is None:
         raise TemplateError(_("mẫu {template}: word/document.xml không có <w:body>", template=Path(path).name))
@@ -188,6 +203,16 @@ def render_input(inp: RenderInput, template: Path) -> bytes:
         body_xml = pt.tpl.build_xml(values, env)
         parts = dict(pt.tpl.build_headers_footers_xml(values, pt.tpl.HEADER_URI, env))
         parts.update(pt.tpl.build_headers_footers_xml(values, pt.tpl.FOOTER_URI, env))
+    except ExpressionLimit as exc:
+        raise TemplateError(_("mẫu {template}: {what}", template=template.name, what=exc)) from None
+    except RecursionError:
+        raise TemplateError(
+            _(
+                "mẫu {template}: {what}",
+                template=template.name,
+                what=_("biểu thức gọi lồng nhau quá sâu (macro đệ quy?)"),
+            )
+        ) from None
     except jinja2.UndefinedError as exc:
         if "unsafe" in (exc.message or ""):  # the sandbox hides Python internals as "undefined"
             raise TemplateError(
