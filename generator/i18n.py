@@ -62,3 +62,30 @@ def _(message: str, /, **values: object) -> str:
     """`message` (Vietnamese, with {named} fields) in the current language, fields filled in."""
     text = _translations(language()).gettext(message)
     return text.format(**values) if values else text
+
+
+class Later:
+    """A message kept with its fields and translated when shown: `str()` gives the current language,
+    `vi()` the Vietnamese, for what is written into the user's files (which must not depend on the
+    language of the messages). Write it `Later(N_("… {name} …"), name=…)` so the catalogue sees it."""
+
+    __slots__ = ("message", "values")
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        self.message, self.values = message, values
+
+    def vi(self) -> str:
+        values = {k: v.vi() if isinstance(v, Later) else v for k, v in self.values.items()}
+        return self.message.format(**values) if values else self.message
+
+    def __str__(self) -> str:
+        values = {k: str(v) if isinstance(v, Later) else v for k, v in self.values.items()}
+        return _(self.message, **values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == other if isinstance(other, str) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]

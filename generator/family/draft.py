@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from generator.data.load import Corpus, find_root, load, yaml_files
 from generator.errors import DataError, OutputError, Place
-from generator.i18n import N_, _
+from generator.i18n import N_, Later, _
 from generator.nd30.dates import add_years, short_date
 from generator.word.writer import write_atomic
 
@@ -38,10 +38,10 @@ class FileReport:
     source: str
     output: str | None
     changes: list[str] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)
+    review: list[Later] = field(default_factory=list)  # also written, in Vietnamese, into the file
 
     def to_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return {**self.__dict__, "review": [str(r) for r in self.review]}
 
 
 @dataclass
@@ -142,7 +142,8 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
         target = out / _replace_year_in_path(rel, old, year) if old else out / rel
         buf = io.StringIO()
         if fr.review:  # above the file's own comments, which are kept
-            buf.write(f"# {_(REVIEW)} (vbgen draft {year}):\n" + "".join(f"# - {r}\n" for r in fr.review))
+            # Always Vietnamese: the file must not depend on the language of the messages.
+            buf.write(f"# {REVIEW} (vbgen draft {year}):\n" + "".join(f"# - {r.vi()}\n" for r in fr.review))
         yaml.dump(data, buf)
         planned[target] = buf.getvalue().encode("utf-8")
         fr.output = str(target)
@@ -202,8 +203,8 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     for ref_id in _year_tied(corpus, cited, old):
         ref = corpus.references[ref_id]
         fr.review.append(
-            _(
-                "văn bản dẫn chiếu '{ref_id}' ({kind} năm {v}) gắn với năm {old}: thay bằng văn bản của năm {year}",
+            Later(
+                N_("văn bản dẫn chiếu '{ref_id}' ({kind} năm {v}) gắn với năm {old}: thay bằng văn bản của năm {year}"),
                 ref_id=ref_id,
                 kind=ref.kind,
                 v=ref.date.year if ref.date else old,
@@ -219,8 +220,8 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
 
             if not any(in_force(corpus.references[r], year) for r in kind.yearly_basis):
                 fr.review.append(
-                    _(
-                        "kế hoạch con '{kind_id}': danh mục chưa có văn bản hằng năm cho năm {year} (có: {v})",
+                    Later(
+                        N_("kế hoạch con '{kind_id}': danh mục chưa có văn bản hằng năm cho năm {year} (có: {v})"),
                         kind_id=kind_id,
                         year=year,
                         v=", ".join(kind.yearly_basis),
@@ -242,12 +243,14 @@ def _move_to_successor(corpus: Corpus, plan: Any, old_id: str, new_id: str, fr: 
             v=short_date(when.date) if when else "?",
         )
     )
-    fr.review.append(_("cơ quan ban hành đổi thành {name}: xem lại nội dung nói về cơ quan cũ", name=new.name))
+    fr.review.append(Later(N_("cơ quan ban hành đổi thành {name}: xem lại nội dung nói về cơ quan cũ"), name=new.name))
     if plan.get("drafted_by") not in new.units:  # the old agency's unit id may not exist there
         unit = next(iter(new.units), None)
-        note = _("; tạm dùng '{unit}'", unit=unit) if unit else ""
+        note = Later(N_("; tạm dùng '{unit}'"), unit=unit) if unit else ""
         fr.review.append(
-            _("đơn vị soạn thảo '{v}' không có ở {name}{note}", v=plan.get("drafted_by"), name=new.name, note=note)
+            Later(
+                N_("đơn vị soạn thảo '{v}' không có ở {name}{note}"), v=plan.get("drafted_by"), name=new.name, note=note
+            )
         )
         if unit:
             plan["drafted_by"] = unit
@@ -256,7 +259,7 @@ def _move_to_successor(corpus: Corpus, plan: Any, old_id: str, new_id: str, fr: 
     own = {*new.units, *new.organisations, "all-units"}
     for item in [i for i in implement if i not in own]:
         implement.remove(item)
-        fr.review.append(_("nơi nhận '{item}' không có ở {name}: đã bỏ", item=item, name=new.name))
+        fr.review.append(Later(N_("nơi nhận '{item}' không có ở {name}: đã bỏ"), item=item, name=new.name))
 
 
 def _draft_subplan(
@@ -274,6 +277,11 @@ def _draft_subplan(
         source = (file.parent / str(table["file"])).resolve()
         tables[_replace_year_in_path(source.relative_to(root.resolve()), old, year)] = source
         fr.review.append(
-            _("bảng lấy từ '{v}' là danh sách năm {old}: cập nhật cho năm {year}", v=table["file"], old=old, year=year)
+            Later(
+                N_("bảng lấy từ '{v}' là danh sách năm {old}: cập nhật cho năm {year}"),
+                v=table["file"],
+                old=old,
+                year=year,
+            )
         )
     return old
