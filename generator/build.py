@@ -122,17 +122,13 @@ class _Collector:
                     shown=shown,
                 )
             )
-        for ref_id, count in sorted(self.unverified.items()):
-            note = self.corpus.references[ref_id].note
-            where = self.corpus.places.get(("references", ref_id))
+        if self.unverified:  # one line: the list is `vbgen check --facts`, not every build's output
             self.warnings.append(
                 _(
-                    "{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)",
-                    where=where,
-                    ref_id=ref_id,
-                    count=count,
+                    "{n} căn cứ chưa được xác minh (trích yếu, ngày chưa đối chiếu văn bản gốc) được dẫn ở các văn bản; "
+                    "xem danh sách: vbgen check --facts",
+                    n=len(self.unverified),
                 )
-                + (f": {note}" if note else "")
             )
 
 

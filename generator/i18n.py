@@ -36,21 +36,45 @@ def language() -> str:
     return _current["lang"] or detect()
 
 
-@functools.lru_cache(maxsize=4)
-def _translations(lang: str) -> gettext.NullTranslations:
-    """The catalogue of `lang`, compiled from its .po file by Babel at first use (no .mo to ship)."""
-    if lang == "vi":  # the messages are written in Vietnamese
-        return gettext.NullTranslations()
+@functools.lru_cache(maxsize=8)
+def _compiled(lang: str, domain: str) -> gettext.NullTranslations:
+    """The catalogue `domain` of `lang`, compiled from its .po file by Babel at first use (no .mo
+    to ship)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po = resources.files("generator").joinpath(f"locale/{lang}/LC_MESSAGES/vbgen.po")
+    po = resources.files("generator").joinpath(f"locale/{lang}/LC_MESSAGES/{domain}.po")
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
+
+
+def _translations(lang: str) -> gettext.NullTranslations:
+    """vbgen's catalogue of `lang` (the messages are written in Vietnamese: vi needs none)."""
+    return gettext.NullTranslations() if lang == "vi" else _compiled(lang, "vbgen")
+
+
+# click writes its own messages (usage, --help, its errors) in English through gettext; these give
+# them in the user's language: Vietnamese from generator/locale/vi/LC_MESSAGES/click.po.
+def click_gettext(message: str) -> str:
+    return _compiled("vi", "click").gettext(message) if language() == "vi" else message
+
+
+def click_ngettext(singular: str, plural: str, n: int) -> str:
+    if language() == "vi":
+        return _compiled("vi", "click").ngettext(singular, plural, n)
+    return singular if n == 1 else plural
+
+
+def help_text(text: str) -> str:
+    """A help text of the command line in the current language: vbgen's own (written in
+    Vietnamese) from vbgen's catalogue, click's (written in English) from click's."""
+    if language() == "vi":
+        return _compiled("vi", "click").gettext(text)
+    return _translations(language()).gettext(text)
 
 
 def N_(message: str, /) -> str:  # noqa: N802 - the gettext convention

@@ -56,12 +56,23 @@ def make_yaml() -> YAML:
 # ruamel's wording of the usual mistakes, said in the user's language with what to do.
 _SYNTAX = (
     ("cannot start any token", N_("có ký tự Tab: dùng dấu cách, không dùng Tab, để thụt lề và ngăn cách")),
-    ("mapping values are not allowed here", N_("dấu ':' không được đứng ở đây: một giá trị có ': ' phải đặt trong ngoặc kép, hoặc dòng này thụt lề sai")),
+    (
+        "mapping values are not allowed here",
+        N_("dấu ':' không được đứng ở đây: một giá trị có ': ' phải đặt trong ngoặc kép, hoặc dòng này thụt lề sai"),
+    ),
     ("found duplicate key", N_("một khóa được viết hai lần trong cùng một bảng")),
-    ("expected ',' or '}'", N_("trong {…} sau mỗi trường cần ',' hoặc '}': một giá trị có ': ' hay ',' phải đặt trong ngoặc kép, hoặc viết mỗi trường một dòng")),
+    (
+        "expected ',' or '}'",
+        N_(
+            "trong {…} sau mỗi trường cần ',' hoặc '}': một giá trị có ': ' hay ',' phải đặt trong ngoặc kép, hoặc viết mỗi trường một dòng"
+        ),
+    ),
     ("expected ',' or ']'", N_("danh sách [ … ] chưa đóng, hoặc một phần tử có ',' hay ': ' chưa đặt trong ngoặc kép")),
     ("while scanning a quoted scalar", N_("ngoặc kép mở mà chưa đóng")),
-    ("expected <block end>", N_("thụt lề không khớp: các khóa cùng cấp phải thẳng cột, phần tử danh sách '- ' thẳng cột với nhau")),
+    (
+        "expected <block end>",
+        N_("thụt lề không khớp: các khóa cùng cấp phải thẳng cột, phần tử danh sách '- ' thẳng cột với nhau"),
+    ),
     ("could not find expected ':'", N_("thiếu dấu ':' sau khóa, hoặc một giá trị nhiều dòng chưa thụt lề")),
 )
 
