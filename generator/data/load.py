@@ -116,9 +116,11 @@ def validation_errors(
             hint = suggest(str(loc[-1]), _fields_at(model, loc[:-1]))
             if err.get("input") is None and _in_flow_mapping(source, full):
                 message = _(
-                    "'{key}' không phải một trường: dấu phẩy trong {{…}} đã tách giá trị trước nó; "
-                    'đặt giá trị có dấu phẩy trong ngoặc kép (text: "a, b") hoặc viết mỗi trường một dòng',
+                    "'{key}' không phải một trường: dấu phẩy trong {braces} đã tách giá trị trước nó; "
+                    "đặt giá trị có dấu phẩy trong ngoặc kép ({example}) hoặc viết mỗi trường một dòng",
                     key=loc[-1],
+                    braces="{…}",
+                    example='text: "a, b"',
                 )
                 hint = None
         elif kind == "string_pattern_mismatch":

@@ -53,7 +53,9 @@ def make_yaml() -> YAML:
     return yaml
 
 
-# ruamel's wording of the usual mistakes, said in the user's language with what to do.
+# ruamel's wording of the usual mistakes, said in the user's language with what to do; braces are
+# passed as values, so that every message is a format string.
+BRACES = {"braces": "{…}", "close": "}", "tag": "{{ }}", "example": "{{ year }}"}
 _SYNTAX = (
     ("cannot start any token", N_("có ký tự Tab: dùng dấu cách, không dùng Tab, để thụt lề và ngăn cách")),
     (
@@ -64,7 +66,8 @@ _SYNTAX = (
     (
         "expected ',' or '}'",
         N_(
-            "trong {…} sau mỗi trường cần ',' hoặc '}': một giá trị có ': ' hay ',' phải đặt trong ngoặc kép, hoặc viết mỗi trường một dòng"
+            "trong {braces} sau mỗi trường cần ',' hoặc '{close}': một giá trị có ': ' hay ',' phải đặt trong "
+            "ngoặc kép, hoặc viết mỗi trường một dòng"
         ),
     ),
     ("expected ',' or ']'", N_("danh sách [ … ] chưa đóng, hoặc một phần tử có ',' hay ': ' chưa đặt trong ngoặc kép")),
@@ -80,16 +83,13 @@ _SYNTAX = (
 def syntax_message(exc: MarkedYAMLError, text: str, line: int | None) -> tuple[str, str | None]:
     """A YAML syntax error in words a clerk can act on, and a hint when one helps."""
     said = f"{exc.problem or ''} {exc.context or ''}"
-    what = next((_(message) for key, message in _SYNTAX if key in said), None)
-    if what is None:
-        what = _("lỗi cú pháp YAML: {what}", what=exc.problem or exc.context or _("lỗi cú pháp"))
-    else:
-        what = _("lỗi cú pháp YAML: {what}", what=what)
+    what = next((_(message, **BRACES) for key, message in _SYNTAX if key in said), None)
+    what = _("lỗi cú pháp YAML: {what}", what=what or exc.problem or exc.context or _("lỗi cú pháp"))
     hint = None
     nearby = text.splitlines()[max((line or 1) - 3, 0) : line or 1]
     flow = "cannot start any token" not in said and "duplicate" not in said  # a Tab or a key twice: not {{ }}
     if flow and any("{{" in t for t in nearby):
-        hint = _('một giá trị có {{ }} nằm trong [...] hay {...} phải đặt trong ngoặc kép: "… {{ year }}"')
+        hint = _('một giá trị có {tag} nằm trong [...] hay {braces} phải đặt trong ngoặc kép: "… {example}"', **BRACES)
     return what, hint
 
 
