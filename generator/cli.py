@@ -627,12 +627,23 @@ def init(out: Path, assume_yes: bool, force: bool, **given: object) -> None:  # 
         wanted = str(ask("subplans", _("Chọn các số, cách nhau bởi dấu phẩy ('all': tất cả, Enter: không có)"), ""))
         subplans = _subplans(wanted, kinds)
         title = str(ask("title", _("Trích yếu của kế hoạch"), lib.DEFAULT_TITLE))
+        # A default accepted as it is stays marked unverified in the directory.
+        given_code = str(code) if code and code != defaults["code"] else None
+        given_units = str(units_text) if units_text and units_text != lib.format_units(defaults["units"]) else None
         spec = lib.InitSpec(
-            province=province, agency="" if typed else agency, year=year, name=str(name) if name else None,
-            code=str(code) if code else None, units=lib.parse_units(str(units_text)) if units_text else None,
-            head_title=str(head) if head else None, deputy_title=str(deputy) if deputy else None,
-            signer=str(signer), signer_name=str(signer_name) or None, subplans=subplans, title=title,
-        )  # fmt: skip
+            province=province,
+            agency="" if typed else agency,
+            year=year,
+            name=str(name) if name else None,
+            code=given_code,
+            units=lib.parse_units(given_units) if given_units else None,
+            head_title=str(head) if head else None,
+            deputy_title=str(deputy) if deputy else None,
+            signer=str(signer),
+            signer_name=str(signer_name) or None,
+            subplans=subplans,
+            title=title,
+        )
         result = lib.init(spec, out, force=force)
     except VbgenError as exc:
         _fail(exc)

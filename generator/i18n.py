@@ -74,7 +74,17 @@ def help_text(text: str) -> str:
     Vietnamese) from vbgen's catalogue, click's (written in English) from click's."""
     if language() == "vi":
         return _compiled("vi", "click").gettext(text)
-    return _translations(language()).gettext(text)
+    # click made some of its texts once, in the language of that moment (the --help option's)
+    return _click_english().get(text) or _translations(language()).gettext(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _click_english() -> dict[str, str]:
+    """click's messages by their Vietnamese translation."""
+    from babel.messages.pofile import read_po
+
+    with resources.files("generator").joinpath("locale/vi/LC_MESSAGES/click.po").open("rb") as fh:
+        return {m.string: m.id for m in read_po(fh) if isinstance(m.id, str) and m.id and m.string}
 
 
 def N_(message: str, /) -> str:  # noqa: N802 - the gettext convention

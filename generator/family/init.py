@@ -224,6 +224,26 @@ def _body_entry(
     return entry, comments
 
 
+HEADER_WIDTH_MM = 70  # an agency name wider than this (13 pt, bold, capitals) is written on two lines
+
+
+def header_lines(name: str) -> list[str] | None:
+    """A long agency name split in two lines of balanced width for the header, or None."""
+    from generator.word.docxfmt import text_width_mm
+
+    def width(text: str) -> float:
+        return text_width_mm(text.upper(), 13, bold=True)
+
+    if width(name) <= HEADER_WIDTH_MM:
+        return None
+    words = name.split()
+    cuts = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    if not cuts:
+        return None
+    first, second = min(cuts, key=lambda c: max(width(c[0]), width(c[1])))
+    return [first, second]
+
+
 def _unverified_note(fields: tuple[str, ...]) -> str:
     return (
         "do vbgen init viết; chưa đối chiếu: "
@@ -251,6 +271,11 @@ def _agency_entry(spec: InitSpec, listed: ListedBody | None, parent: str | None)
     entry, comments = _body_entry(listed, province, parent, spec.name or "")
     if listed.kind == "province":
         entry.pop("parent", None)
+    if "header" not in entry:
+        lines = header_lines(entry["name"])
+        if lines:
+            entry = {**{k: v for k, v in entry.items() if k != "code"}, "header": lines, "code": entry["code"]}
+            comments["header"] = "tên cơ quan ở góc trái, xuống dòng như thế này"
     if spec.code:
         entry["code"] = spec.code
         comments["code"] = "chữ viết tắt trong ký hiệu: Số: …/KH-" + spec.code
