@@ -255,9 +255,11 @@ def build(
         click.echo(f"{prefix}: {warning}", err=True)
     if quiet and result.warnings:
         click.echo(_("{n} cảnh báo (bỏ --quiet để xem).", n=len(result.warnings)), err=True)
+    from generator.errors import Place
+
     by_file: dict[str, list[str]] = {}
-    for o in result.failed:
-        by_file.setdefault(str(o.source), []).append(f"{o.name}: {o.error}")
+    for o in result.failed:  # a sub-plan's source may be the shipped catalogue: named as such
+        by_file.setdefault(str(Place(o.source)), []).append(f"{o.name}: {o.error}")
     for file, errors in by_file.items():
         click.echo(_("lỗi ở {file} ({count} văn bản):", file=file, count=len(errors)), err=True)
         for line in errors:

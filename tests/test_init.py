@@ -165,3 +165,28 @@ def test_the_shipped_list_marks_what_its_source_does_not_confirm() -> None:
 @pytest.mark.parametrize("text", ["Sở Nội vụ", "a: b", "- x", "{{ year }}", "true", "12", "x #y", "[ĐIỀN: a]", "'q'"])
 def test_scalars_read_back_as_written(text: str) -> None:
     assert YAML(typ="safe").load(f"k: {scalar(text)}\n")["k"] == text
+
+
+def test_the_guide_works_as_written(tmp_path: Path) -> None:
+    """docs/huong-dan.md: its `vbgen init` line, then its sub-plan and results files, build lint-clean."""
+    import re
+    import shlex
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "huong-dan.md").read_text(encoding="utf-8")
+    for image in re.findall(r"\]\((img/[^)]+)\)", guide):
+        path = Path(__file__).resolve().parents[1] / "docs" / image
+        assert path.is_file() and path.stat().st_size < 100_000, image
+    command = re.search(r"vbgen init --province .*?--yes", guide, re.S).group(0).replace("\\\n", " ")
+    result = run(*shlex.split(command)[1:], "--out", str(tmp_path / "data"))
+    assert result.exit_code == 0, result.output
+    for block in re.findall(r"```yaml\n# (data/\S+)\n(.*?)```", guide, re.S):
+        target = tmp_path / block[0]
+        target.write_text(block[1], encoding="utf-8")
+    docs = {p.name for p in build_and_lint(tmp_path / "data", tmp_path / "out")}
+    assert docs == {"2026-KH-SNV-dan-van-chinh-quyen.docx", "2026-KH-SNV-tuyen-truyen-cai-cach-hanh-chinh.docx",
+                    "2026-KH-SNV-thanh-tra-kiem-tra.docx", "2026-BC-SNV-ket-qua-dan-van-chinh-quyen.docx"}  # fmt: skip
+    table = lines(tmp_path / "out" / "2026-KH-SNV-thanh-tra-kiem-tra.docx")
+    assert "Kiểm tra việc thực hiện quy chế dân chủ ở cơ sở" in table
+    draft = run("draft", str(tmp_path / "data"), "--year", "2027", "--out", str(tmp_path / "du-thao-2027"))
+    assert draft.exit_code == 0, draft.output
+    assert len(build_and_lint(tmp_path / "du-thao-2027", tmp_path / "out-2027")) == 3

@@ -359,7 +359,7 @@ def plan_data(spec: InitSpec, agency_id: str, agency: dict, parent: str | None) 
     item_tasks = "[ĐIỀN: nhiệm vụ, giải pháp thứ nhất của cơ quan trong năm]"
     items: list[Any] = [item_tasks, "[ĐIỀN: nhiệm vụ, giải pháp thứ hai]"]
     if spec.subplans:
-        items.append("Xây dựng và tổ chức thực hiện các kế hoạch: {{ subplan_list() }} năm {{ year }}.")
+        items.append("Xây dựng và tổ chức thực hiện: {{ subplan_list() }} năm {{ year }}.")
     plan: dict[str, Any] = {
         "type": "KH",
         "year": spec.year,
