@@ -116,7 +116,8 @@ class _Collector:
             shown = ", ".join(docs[:3]) + (_(" và {n} văn bản khác", n=len(docs) - 3) if len(docs) > 3 else "")
             self.warnings.append(
                 _(
-                    "{place}: bảng chưa có dòng nào nên được bỏ qua ở {v} văn bản: {shown}",
+                    "{place}: bảng chưa có dòng nào nên được bỏ qua ở {v} văn bản: {shown}; "
+                    "điền bảng trong tệp subplan: của kế hoạch (table: rows: …)",
                     place=place,
                     v=len(docs),
                     shown=shown,

@@ -226,7 +226,9 @@ AUTHORITIES = ("head", "deputy", "acting", "by_order", "by_delegation")
 class Signer(Strict):
     """Who signs and by what authority; the block's wording is computed from this."""
 
-    authority: Literal["head", "deputy", "acting", "by_order", "by_delegation"] = "head"
+    authority: Literal["head", "deputy", "acting", "by_order", "by_delegation"] = Field(
+        "head", json_schema_extra={"enum": [*AUTHORITIES, *SIGNER_FORMS]}  # editors accept "KT." too
+    )
     title: Text | None = None  # own title for by_order/by_delegation ("Chánh Văn phòng")
     name: Text | None = None
 
