@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import gettext
+import hashlib
 import io
 import os
 from importlib import resources
+from pathlib import Path
 
 LANGUAGES = ("vi", "en")
 _current = {"lang": None}
@@ -39,17 +41,32 @@ def language() -> str:
 @functools.lru_cache(maxsize=8)
 def _compiled(lang: str, domain: str) -> gettext.NullTranslations:
     """The catalogue `domain` of `lang`, compiled from its .po file by Babel at first use (no .mo
-    to ship)."""
+    to ship) and kept in the user's cache folder, so that the next run (`vbgen --help`) reads the
+    compiled file instead of parsing the .po again."""
+    source = resources.files("generator").joinpath(f"locale/{lang}/LC_MESSAGES/{domain}.po").read_bytes()
+    cached = _cache_dir() / f"{domain}-{lang}-{hashlib.sha256(source).hexdigest()[:16]}.mo"
+    try:
+        return gettext.GNUTranslations(io.BytesIO(cached.read_bytes()))
+    except Exception:  # no cache yet, or a damaged one: compile again
+        pass
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    po = resources.files("generator").joinpath(f"locale/{lang}/LC_MESSAGES/{domain}.po")
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
     buf = io.BytesIO()
-    write_mo(buf, catalog)
+    write_mo(buf, read_po(io.BytesIO(source), locale=lang))
+    try:  # a cache only: a read-only home changes nothing
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temp = cached.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_bytes(buf.getvalue())
+        os.replace(temp, cached)
+    except OSError:
+        pass
     buf.seek(0)
     return gettext.GNUTranslations(buf)
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vbgen"
 
 
 def _translations(lang: str) -> gettext.NullTranslations:
