@@ -189,3 +189,15 @@ def test_the_guide_works_as_written(tmp_path: Path) -> None:
     draft = run("draft", str(tmp_path / "data"), "--year", "2027", "--out", str(tmp_path / "du-thao-2027"))
     assert draft.exit_code == 0, draft.output
     assert len(build_and_lint(tmp_path / "du-thao-2027", tmp_path / "out-2027")) == 3
+
+
+def test_a_centrally_run_city(tmp_path: Path) -> None:
+    result = run("init", "--out", str(tmp_path / "data"), "--province", "Thành phố Hà Nội", "--agency", "so-tu-phap",
+                 "--year", "2026", "--subplans", "phong-chong-tham-nhung", "--yes")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    build_and_lint(tmp_path / "data", tmp_path / "out")
+    got = lines(tmp_path / "out" / "2026-KH-STP-dan-van-chinh-quyen.docx")
+    assert got[:2] == ["UBND THÀNH PHỐ HÀ NỘI", "SỞ TƯ PHÁP"]
+    assert "Hà Nội, ngày      tháng      năm 2026" in got and "- UBND thành phố;" in got
+    directory = (tmp_path / "data" / "directory.yaml").read_text(encoding="utf-8")
+    assert "name: Thành ủy Hà Nội" in directory and "name: Thanh tra thành phố" in directory

@@ -44,8 +44,25 @@ class ListedBody:
         return fill(self.fields["name"], province, "xã/phường …")
 
 
+CITY_PREFIXES = ("thành phố ", "tp. ", "tp ")
+
+
+def province_parts(province: str) -> tuple[str, bool]:
+    """The province's name without its level, and whether it is a centrally-run city
+    ("Thành phố Hà Nội" → ("Hà Nội", True)); the list's "tỉnh" becomes "thành phố" for a city."""
+    low = province.strip().lower()
+    for prefix in CITY_PREFIXES:
+        if low.startswith(prefix):
+            return province.strip()[len(prefix) :].strip(), True
+    return province.strip(), False
+
+
 def fill(text: str, province: str, commune: str = "") -> str:
-    return text.replace("{province}", province).replace("{commune}", commune)
+    """A template of the list with the province (and commune) named: "Sở Y tế tỉnh {province}"."""
+    name, city = province_parts(province)
+    if city:  # a centrally-run city: Thành ủy, UBND thành phố, Thanh tra thành phố
+        text = text.replace("Tỉnh ủy", "Thành ủy").replace("tỉnh", "thành phố")
+    return text.replace("{province}", name).replace("{commune}", commune)
 
 
 def listed_bodies() -> dict[str, ListedBody]:
@@ -181,7 +198,7 @@ def _department_defaults() -> dict[str, Any]:
 
 
 def _province_slug(province: str) -> str:
-    return slugify(province)
+    return slugify(province_parts(province)[0])
 
 
 def _body_entry(
@@ -199,9 +216,9 @@ def _body_entry(
         entry["party"] = True
     else:
         if listed.kind == "commune":
-            entry["full_name"] = f"{name}, tỉnh {province}"
+            entry["full_name"] = f"{name}, " + fill("tỉnh {province}", province)
         elif listed.kind != "province":
-            entry["full_name"] = f"{name} tỉnh {province}"
+            entry["full_name"] = f"{name} " + fill("tỉnh {province}", province)
         else:
             entry["full_name"] = name
         if f.get("header"):
@@ -212,7 +229,7 @@ def _body_entry(
         comments["code"] = "chữ viết tắt trong ký hiệu: Số: …/KH-" + str(f["code"])
         if parent:
             entry["parent"] = parent
-        entry["place"] = commune if listed.kind == "commune" else province
+        entry["place"] = commune if listed.kind == "commune" else province_parts(province)[0]
         if listed.kind == "commune":
             comments["place"] = f"{FILL}: địa danh ở dòng ngày tháng, theo Nghị định 30/2020/NĐ-CP"
         if f.get("collective"):
@@ -542,7 +559,8 @@ def init(spec: InitSpec, out: Path | str, *, force: bool = False) -> InitResult:
     if new_bodies:
         target = out / "directory.yaml" if not existing else out / agency_id / "co-quan.yaml"
         head = (
-            f"# Danh mục cơ quan: {name} và các cơ quan của tỉnh {spec.province} mà kế hoạch gửi đến, dẫn chiếu.\n"
+            f"# Danh mục cơ quan: {name} và các cơ quan của {fill('tỉnh {province}', spec.province)} mà kế hoạch "
+            "gửi đến, dẫn chiếu.\n"
             "# Do `vbgen init` viết từ danh sách cơ quan sau sắp xếp năm 2025; mỗi cơ quan ghi verified: false\n"
             f'# còn điều cần đối chiếu (xem note). Các chỗ cần viết lại có dấu "{FILL}".\n'
         )
