@@ -249,6 +249,15 @@ def _documents_collecting(
                 raise
 
 
+def load_all(paths: Iterable[Path | str]) -> Corpus:
+    """The data at `paths`, loaded and cross-checked; on any error, raise every error of every
+    stage at once (loading, ids, and those deriving the documents of what loaded finds)."""
+    corpus, errors = load_collecting(paths)
+    if errors:
+        raise collect_errors(corpus, errors)
+    return corpus
+
+
 def collect_errors(corpus: Corpus, prior: list[VbgenError]) -> VbgenError:
     """The errors loading found, with those the later stages find in what did load."""
     later: list[VbgenError] = []
@@ -314,9 +323,7 @@ def build(
     documents there are, `on_progress` each time one is rendered, `on_outcome` each outcome, in
     document order, once the batch is placed.
     """
-    corpus, errors = load_collecting(paths)
-    if errors:
-        raise collect_errors(corpus, errors)
+    corpus = load_all(paths)
     out = Path(out)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)

@@ -17,8 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from generator.build import derive, template_for
-from generator.data.load import load
+from generator.build import derive, load_all, template_for
 from generator.errors import VbgenError
 from generator.family.context import to_json
 from generator.i18n import _
@@ -200,7 +199,7 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
         if any(p.kind == "syntax" for p in found):
             broken.add(name)
     try:
-        jobs = derive(load(paths))
+        jobs = derive(load_all(paths))
     except VbgenError as exc:
         return [*problems, *(Problem("data", None, line) for line in str(exc).splitlines())]
     defined: dict[str, set[str]] = {}  # per template some data used: the paths its contexts define
@@ -260,7 +259,7 @@ class Fact:
 def facts(paths: Iterable[Path | str]) -> list[Fact]:
     """Every fact marked `verified: false` in the catalogue and the data at `paths`, each once,
     with how many of the data's documents cite it (`vbgen check --facts`)."""
-    corpus = load(paths)
+    corpus = load_all(paths)
     used: dict[str, int] = {}
     for job in derive(corpus, warnings=[]):
         for ref_id in job.context.unverified:

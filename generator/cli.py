@@ -297,13 +297,12 @@ Ví dụ:
 )
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 def context(file: Path) -> None:
-    from generator.build import derive
-    from generator.data.load import load
+    from generator.build import derive, load_all
     from generator.errors import VbgenError
     from generator.family.context import to_json
 
     try:
-        jobs = derive(load([file]))
+        jobs = derive(load_all([file]))
     except VbgenError as exc:
         _fail(exc)
         return
