@@ -8,7 +8,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.data.load import Corpus, LoadedDocument, load
+from generator.data.load import Corpus, LoadedDocument, combined, load_collecting
 from generator.errors import DataError, OutputError, UnknownIdError, VbgenError, suggest
 from generator.family.context import DocumentContext, build_context
 from generator.family.derive import document_reference, register_documents, subplans
@@ -71,19 +71,22 @@ def template_for(doc_type: str) -> str:
 def documents(corpus: Corpus, warnings: list[str]) -> Iterator[LoadedDocument]:
     """The main documents asked for, each followed by its reports, then its sub-plans and theirs."""
     register_documents(corpus)
-    produced: set[str] = set()
     for main in corpus.documents:
-        produced.add(main.doc_id)
-        yield main
-        yield from reports(corpus, main)
-        for sub in subplans(corpus, main, warnings):
-            corpus.references.setdefault(sub.doc_id, document_reference(sub, sub.document.plan_year))
-            produced.add(sub.doc_id)
-            yield sub
-            yield from reports(corpus, sub)
-    asked = {d.doc_id for d in corpus.documents}
+        yield from family(corpus, main, warnings)
+
+
+def family(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Iterator[LoadedDocument]:
+    """One main document, its reports, then its sub-plans and theirs (register_documents first)."""
+    produced = {main.doc_id}
+    yield main
+    yield from reports(corpus, main)
+    for sub in subplans(corpus, main, warnings):
+        corpus.references.setdefault(sub.doc_id, document_reference(sub, sub.document.plan_year))
+        produced.add(sub.doc_id)
+        yield sub
+        yield from reports(corpus, sub)
     for plan_id, res in corpus.results.items():
-        if plan_id not in produced and plan_id.split("#")[0] in asked:
+        if plan_id not in produced and plan_id.split("#")[0] == main.doc_id:
             raise UnknownIdError(
                 _("không có kế hoạch '{plan}' để báo cáo kết quả", plan=plan_id),
                 res.place("plan"),
@@ -98,38 +101,36 @@ class _Collector:
         self.corpus = corpus
         self.warnings = warnings
         self.unverified: dict[str, int] = {}
-        self.empty: dict[str, tuple[object, list[str]]] = {}  # a table without rows, by where it is defined
+        self.empty: dict[str, set[str]] = {}  # files where the rows of an empty table go, by folder
 
     def add(self, loaded: LoadedDocument, ctx: DocumentContext) -> None:
         self.warnings.extend(loaded.problems)
         self.warnings.extend(w for w in ctx.warnings if w not in self.warnings)
-        for place, title in ctx.empty_tables:
-            self.empty.setdefault(f"{getattr(place, 'file', '')}|{title}", (place, []))[1].append(loaded.doc_id)
+        for place, _title in ctx.empty_tables:
+            file = Path(str(getattr(place, "file", "") or "."))
+            self.empty.setdefault(str(file.parent), set()).add(file.name)
         for ref_id in ctx.unverified:
             self.unverified[ref_id] = self.unverified.get(ref_id, 0) + 1
 
     def close(self) -> None:
-        for place, docs in self.empty.values():
-            shown = ", ".join(docs[:3]) + (_(" và {n} văn bản khác", n=len(docs) - 3) if len(docs) > 3 else "")
+        # One line a folder: the example agencies leave several tables empty, and a clerk acts per folder.
+        for folder, files in sorted(self.empty.items()):
             self.warnings.append(
                 _(
-                    "{place}: bảng chưa có dòng nào nên được bỏ qua ở {v} văn bản: {shown}",
-                    place=place,
-                    v=len(docs),
-                    shown=shown,
+                    "{folder}: {n} bảng chưa có dòng nào nên được bỏ qua (cả câu giới thiệu bảng); thêm dòng "
+                    "(table: rows: …) vào: {files}",
+                    folder=folder,
+                    n=len(files),
+                    files=", ".join(sorted(files)),
                 )
             )
-        for ref_id, count in sorted(self.unverified.items()):
-            note = self.corpus.references[ref_id].note
-            where = self.corpus.places.get(("references", ref_id))
+        if self.unverified:  # one line: the list is `vbgen check --facts`, not every build's output
             self.warnings.append(
                 _(
-                    "{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)",
-                    where=where,
-                    ref_id=ref_id,
-                    count=count,
+                    "{n} căn cứ chưa được xác minh (trích yếu, ngày chưa đối chiếu văn bản gốc) được dẫn ở các văn bản; "
+                    "xem danh sách: vbgen check --facts",
+                    n=len(self.unverified),
                 )
-                + (f": {note}" if note else "")
             )
 
 
@@ -180,29 +181,93 @@ def check_consistency(loaded: LoadedDocument, numbers: dict[tuple, LoadedDocumen
                 )
 
 
-def iter_jobs(corpus: Corpus, warnings: list[str]) -> Iterator[Job]:
-    """Every document the data describes, with its context, one at a time; a data error is raised
-    when its document comes (so a build writes nothing until the last one is made)."""
+def iter_jobs(corpus: Corpus, warnings: list[str], prior: list[VbgenError] | None = None) -> Iterator[Job]:
+    """Every document the data describes, with its context, one at a time. A document with a data
+    error is skipped and its error kept; they are raised together after the last document (so a
+    build writes nothing, and the user sees every document's error at once).
+
+    `prior` holds the errors loading found: the documents are then derived only to find more
+    errors, and what merely repeats an earlier error (an unknown id met again, a failure caused
+    by a part that did not load) is left out."""
     names: dict[str, Path] = {}
     numbers: dict[tuple, LoadedDocument] = {}
     collector = _Collector(corpus, warnings)
-    for loaded in documents(corpus, warnings):
-        check_consistency(loaded, numbers)
-        ctx = build_context(corpus, loaded)
+    errors: list[VbgenError] = []
+    seen = {e.message for e in prior or []}
+    for loaded in _documents_collecting(corpus, warnings, errors, prior is not None):
+        try:
+            check_consistency(loaded, numbers)
+            ctx = build_context(corpus, loaded)
+        except VbgenError as exc:
+            errors.append(exc)
+            continue
+        except Exception:
+            if prior is None:
+                raise
+            continue  # a consequence of an error already reported
         collector.add(loaded, ctx)
         name = output_name(loaded.document, ctx.issuer, ctx.title)
         if name in names:
-            raise OutputError(
-                _(
-                    "hai văn bản cùng tên tệp đầu ra '{name}': {first} và {second}",
-                    name=name,
-                    first=names[name],
-                    second=loaded.source.path,
+            errors.append(
+                OutputError(
+                    _(
+                        "hai văn bản cùng tên tệp đầu ra '{name}': {first} và {second}",
+                        name=name,
+                        first=names[name],
+                        second=loaded.source.path,
+                    )
                 )
             )
+            continue
         names[name] = loaded.source.path
         yield Job(loaded, template_for(loaded.document.type), ctx, name)
     collector.close()
+    errors = [e for e in errors if e.message not in seen]
+    if errors:
+        raise combined(errors)
+
+
+def _documents_collecting(
+    corpus: Corpus, warnings: list[str], errors: list[VbgenError], tolerant: bool
+) -> Iterator[LoadedDocument]:
+    """documents(), going on past a data error in one plan's family to the next plan's."""
+    try:
+        register_documents(corpus)
+    except VbgenError as exc:
+        errors.append(exc)
+        return
+    except Exception:
+        if not tolerant:
+            raise
+        return
+    for main in corpus.documents:
+        try:
+            yield from family(corpus, main, warnings)
+        except VbgenError as exc:
+            errors.append(exc)
+        except Exception:
+            if not tolerant:
+                raise
+
+
+def load_all(paths: Iterable[Path | str]) -> Corpus:
+    """The data at `paths`, loaded and cross-checked; on any error, raise every error of every
+    stage at once (loading, ids, and those deriving the documents of what loaded finds)."""
+    corpus, errors = load_collecting(paths)
+    if errors:
+        raise collect_errors(corpus, errors)
+    return corpus
+
+
+def collect_errors(corpus: Corpus, prior: list[VbgenError]) -> VbgenError:
+    """The errors loading found, with those the later stages find in what did load."""
+    later: list[VbgenError] = []
+    try:
+        for _job in iter_jobs(corpus, [], prior):
+            pass
+    except VbgenError as exc:
+        later = list(getattr(exc, "errors", [exc]))
+    return combined([*prior, *later])
 
 
 def derive(corpus: Corpus, warnings: list[str] | None = None) -> list[Job]:
@@ -259,7 +324,7 @@ def build(
     documents there are, `on_progress` each time one is rendered, `on_outcome` each outcome, in
     document order, once the batch is placed.
     """
-    corpus = load(paths)
+    corpus = load_all(paths)
     out = Path(out)
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)

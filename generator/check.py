@@ -17,8 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from generator.build import derive, template_for
-from generator.data.load import load
+from generator.build import derive, load_all, template_for
 from generator.errors import TemplateError, VbgenError
 from generator.family.context import to_json
 from generator.i18n import _
@@ -212,7 +211,7 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
         if any(p.kind == "syntax" for p in found):
             broken.add(name)
     try:
-        jobs = derive(load(paths))
+        jobs = derive(load_all(paths))
     except VbgenError as exc:
         return [*problems, *(Problem("data", None, line) for line in str(exc).splitlines())]
     defined: dict[str, set[str]] = {}  # per template some data used: the paths its contexts define
@@ -249,3 +248,42 @@ def check(paths: Iterable[Path | str], template_folder: Path | None = None) -> l
                 Problem("schema", name, _("mẫu dùng biến '{path}' mà ngữ cảnh không có (xem vbgen context)", path=path))
             )
     return problems
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact of the catalogue or the data marked `verified: false`: to check against its source."""
+
+    kind: str  # reference | body
+    id: str
+    place: object
+    note: str | None
+    used: int  # how many documents of the data cite it (references)
+
+    def __str__(self) -> str:
+        if self.kind == "reference":
+            text = _("căn cứ '{id}' chưa được xác minh ({count} văn bản dẫn)", id=self.id, count=self.used)
+        else:
+            text = _("cơ quan '{id}' chưa được xác minh", id=self.id)
+        return f"{self.place}: {text}" + (f": {self.note}" if self.note else "")
+
+
+def facts(paths: Iterable[Path | str]) -> list[Fact]:
+    """Every fact marked `verified: false` in the catalogue and the data at `paths`, each once,
+    with how many of the data's documents cite it (`vbgen check --facts`)."""
+    corpus = load_all(paths)
+    used: dict[str, int] = {}
+    for job in derive(corpus, warnings=[]):
+        for ref_id in job.context.unverified:
+            used[ref_id] = used.get(ref_id, 0) + 1
+    out = [
+        Fact("reference", ref_id, corpus.places.get(("references", ref_id)), ref.note, used.get(ref_id, 0))
+        for ref_id, ref in corpus.references.items()
+        if not ref.verified and ("references", ref_id) in corpus.places
+    ]
+    out += [
+        Fact("body", body_id, corpus.places.get(("bodies", body_id)), body.note, 0)
+        for body_id, body in corpus.bodies.items()
+        if not body.verified
+    ]
+    return sorted(out, key=lambda f: (f.kind != "reference", -f.used, f.id))

@@ -9,18 +9,22 @@ from pathlib import Path
 
 import click
 
-# Heavy modules (docxtpl, pydantic, lxml) are imported inside the commands, so `vbgen --help`
-# answers at once.
+from generator.i18n import N_
 
-EPILOG = """\b
-Ví dụ / Examples:
+# Heavy modules (docxtpl, pydantic, lxml) are imported inside the commands, so `vbgen --help`
+# answers at once. Help texts are written in Vietnamese with N_() and shown in the user's
+# language (--lang en: the English of generator/locale/en/LC_MESSAGES/vbgen.po).
+
+EPILOG = N_("""\b
+Ví dụ:
+  vbgen init
   vbgen build data --out out
   vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
   vbgen lint out/*.docx
   vbgen deadlines data --ics han.ics
   vbgen draft data --year 2025 --out du-thao-2025
   vbgen schema > vbgen.schema.json
-"""
+""")
 
 
 MAX_ERRORS_SHOWN = 20
@@ -40,8 +44,89 @@ def _fail(exc: Exception) -> None:
     raise SystemExit(getattr(exc, "exit_code", 2))
 
 
-class _Group(click.Group):
+class _Translated:
+    """A command whose help texts (written in Vietnamese, marked N_) are shown in the user's
+    language, as are click's own (written in English: "Show this message and exit.")."""
+
+    help: str | None
+    epilog: str | None
+    short_help: str | None
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from generator.i18n import help_text
+
+        params = [p for p in self.get_params(ctx) if getattr(p, "help", None)]  # type: ignore[attr-defined]
+        saved = (self.help, self.epilog, [p.help for p in params])  # type: ignore[attr-defined]
+        self.help = help_text(self.help) if self.help else self.help
+        self.epilog = help_text(self.epilog) if self.epilog else self.epilog
+        for p in params:
+            p.help = help_text(p.help)  # type: ignore[attr-defined]
+        try:
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+        finally:
+            self.help, self.epilog = saved[0], saved[1]
+            for p, text in zip(params, saved[2], strict=True):
+                p.help = text  # type: ignore[attr-defined]
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        from generator.i18n import help_text
+
+        return [help_text(piece) for piece in super().collect_usage_pieces(ctx)]  # type: ignore[misc]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        from generator.i18n import help_text
+
+        saved = self.help, self.short_help
+        self.help = help_text(self.help) if self.help else self.help
+        self.short_help = help_text(self.short_help) if self.short_help else self.short_help
+        try:
+            return super().get_short_help_str(limit)  # type: ignore[misc]
+        finally:
+            self.help, self.short_help = saved
+
+
+class _Command(_Translated, click.Command):
+    """Every vbgen command: help in the user's language."""
+
+
+def _click_in_the_users_language() -> None:
+    """click's own messages (Usage:, Error: Missing argument …) through vbgen's catalogues: click
+    calls gettext through the name `_` (and `ngettext`) in each of its modules."""
+    import importlib
+
+    from generator.i18n import click_gettext, click_ngettext
+
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils"):
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = click_gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_ngettext  # type: ignore[attr-defined]
+
+
+def _language_in(args: list[str]) -> str | None:
+    """The value of --lang among the arguments, read before click parses them, so that --help
+    and click's own errors are already in that language."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+class _Group(_Translated, click.Group):
     """The command group; an unexpected exception becomes one line, not a traceback."""
+
+    command_class = _Command
+
+    def main(self, args: object = None, *posargs: object, **kwargs: object) -> object:  # type: ignore[override]
+        from generator.i18n import set_language
+
+        argv = list(args) if isinstance(args, (list, tuple)) else sys.argv[1:]
+        set_language(_language_in(argv))  # each run starts from the user's settings
+        _click_in_the_users_language()
+        return super().main(args, *posargs, **kwargs)  # type: ignore[arg-type]
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -66,49 +151,56 @@ class _Group(click.Group):
 
 
 @click.group(
-    cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+    cls=_Group,
+    epilog=EPILOG,
+    help=N_("""vbgen: soạn Kế hoạch, kế hoạch con, Báo cáo theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML.
+
+    Viết văn bản hành chính (.docx) đúng thể thức từ dữ liệu; bắt đầu với `vbgen init`, rồi
+    `vbgen build`. Hướng dẫn: docs/huong-dan.md."""),
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(package_name="vbgen", prog_name="vbgen")
 @click.option(
     "--lang",
     type=click.Choice(["vi", "en"]),
     default=None,
-    help="Ngôn ngữ của thông báo (mặc định: VBGEN_LANG, hoặc locale, hoặc vi). Language of messages.",
+    help=N_("Ngôn ngữ của thông báo: vi, en (mặc định: VBGEN_LANG, hoặc locale, hoặc vi)."),
 )
 def main(lang: str | None) -> None:
-    """vbgen: soạn Kế hoạch, Báo cáo theo Nghị định 30/2020/NĐ-CP từ dữ liệu YAML.
-
-    Builds Vietnamese administrative documents (plans, sub-plans, reports) as .docx files laid out
-    per Decree 30/2020/NĐ-CP, from YAML data.
-    """
     from generator.i18n import set_language
 
     set_language(lang)
 
 
 @main.command(
-    epilog="""\b
+    help=N_("""Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
+
+    Mã thoát: 0 xong · 1 có văn bản lỗi (các văn bản khác vẫn được ghi) · 2 dữ liệu sai."""),
+    epilog=N_("""\b
 Ví dụ:
   vbgen build data --out out
   vbgen build data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml --out out --force
-  vbgen build data --out out --jobs 2 --strict
-"""
+  vbgen build data --out out --jobs 2 --strict --quiet
+"""),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi văn bản."
+    "--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help=N_("Thư mục ghi văn bản.")
 )
-@click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
-@click.option("--pdf", is_flag=True, help="Chuyển thêm mọi văn bản sang PDF (cần LibreOffice).")
-@click.option("--strict", is_flag=True, help="Coi cảnh báo về nội dung thiếu (mục chưa có kết quả) là lỗi.")
+@click.option("--force", is_flag=True, help=N_("Ghi đè tệp đã có với nội dung khác."))
+@click.option("--pdf", is_flag=True, help=N_("Chuyển thêm mọi văn bản sang PDF (cần LibreOffice)."))
+@click.option("--strict", is_flag=True, help=N_("Coi cảnh báo về nội dung thiếu (mục chưa có kết quả) là lỗi."))
 @click.option(
-    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Số tiến trình dựng song song."
+    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help=N_("Số tiến trình dựng song song.")
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help=N_("Không in tên từng tệp và các cảnh báo; chỉ in lỗi và dòng tóm tắt.")
 )
 @click.option(
     "--templates",
     "template_folder",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx).",
+    help=N_("Thư mục mẫu thay cho mẫu kèm theo (kehoach.docx, baocao.docx)."),
 )
 def build(
     paths: tuple[Path, ...],
@@ -118,11 +210,8 @@ def build(
     strict: bool,
     jobs: int,
     template_folder: Path | None,
+    quiet: bool = False,
 ) -> None:
-    """Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
-
-    Exit codes: 0 ok · 1 some documents failed (the others are written) · 2 bad input.
-    """
     from generator.build import build as run_build
     from generator.errors import VbgenError
     from generator.i18n import _
@@ -132,7 +221,7 @@ def build(
     def start(total: int) -> None:
         nonlocal bar
         if sys.stderr.isatty() and total > 1:  # a progress bar only for a person at a terminal
-            bar = click.progressbar(length=total, label="Đang dựng", file=sys.stderr)
+            bar = click.progressbar(length=total, label=_("Đang dựng"), file=sys.stderr)
             bar.__enter__()
 
     def progress() -> None:
@@ -140,7 +229,7 @@ def build(
             bar.update(1)
 
     def report(outcome) -> None:
-        if outcome.path is not None:
+        if outcome.path is not None and not quiet:
             click.echo(str(outcome.path))
 
     try:
@@ -162,11 +251,15 @@ def build(
         if bar is not None:
             bar.__exit__(None, None, None)
     prefix = _("cảnh báo")
-    for warning in result.warnings:
+    for warning in [] if quiet else result.warnings:
         click.echo(f"{prefix}: {warning}", err=True)
+    if quiet and result.warnings:
+        click.echo(_("{n} cảnh báo (bỏ --quiet để xem).", n=len(result.warnings)), err=True)
+    from generator.errors import Place
+
     by_file: dict[str, list[str]] = {}
-    for o in result.failed:
-        by_file.setdefault(str(o.source), []).append(f"{o.name}: {o.error}")
+    for o in result.failed:  # a sub-plan's source may be the shipped catalogue: named as such
+        by_file.setdefault(str(Place(o.source)), []).append(f"{o.name}: {o.error}")
     for file, errors in by_file.items():
         click.echo(_("lỗi ở {file} ({count} văn bản):", file=file, count=len(errors)), err=True)
         for line in errors:
@@ -189,28 +282,27 @@ def build(
             pdfs = convert(result.written, out, workers=jobs)
         except VbgenError as exc:
             _fail(exc)  # the .docx files are written; exit 2 says the PDFs are not
-        for path in pdfs:
+        for path in [] if quiet else pdfs:
             click.echo(str(path))
         click.echo(_("{count} tệp PDF đã ghi.", count=len(pdfs)), err=True)
     raise SystemExit(result.exit_code)
 
 
 @main.command(
-    epilog="""\b
+    help=N_("In ngữ cảnh (JSON) mà mẫu nhận được cho mỗi văn bản trong FILE."),
+    epilog=N_("""\b
 Ví dụ:
   vbgen context data/so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml
-"""
+"""),
 )
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 def context(file: Path) -> None:
-    """In ngữ cảnh (JSON) mà mẫu nhận được cho mỗi văn bản trong FILE."""
-    from generator.build import derive
-    from generator.data.load import load
+    from generator.build import derive, load_all
     from generator.errors import VbgenError
     from generator.family.context import to_json
 
     try:
-        jobs = derive(load([file]))
+        jobs = derive(load_all([file]))
     except VbgenError as exc:
         _fail(exc)
         return
@@ -220,31 +312,41 @@ def context(file: Path) -> None:
 
 
 @main.command(
-    epilog="""\b
+    help=N_("""Dựng thử mọi mẫu với mọi tệp dữ liệu (trong bộ nhớ) và báo lỗi mẫu.
+
+    Báo: biến chưa định nghĩa, thẻ bị Word tách thành nhiều đoạn, ngoặc kép cong trong thẻ, lỗi
+    cú pháp, thẻ còn sót trong văn bản, tệp .docx không hợp lệ, biến mẫu dùng mà ngữ cảnh không
+    có. PATHS mặc định là ./data. --facts: liệt kê các dữ kiện chưa được xác minh.
+    Mã thoát: 0 không có vấn đề · 1 có vấn đề · 2 dùng sai lệnh."""),
+    epilog=N_("""\b
 Ví dụ:
   vbgen check
   vbgen check data --templates templates
-"""
+  vbgen check data --facts
+"""),
 )
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--templates",
     "template_folder",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Thư mục mẫu cần kiểm tra (mặc định: mẫu kèm theo).",
+    help=N_("Thư mục mẫu cần kiểm tra (mặc định: mẫu kèm theo)."),
 )
-def check(paths: tuple[Path, ...], template_folder: Path | None) -> None:
-    """Dựng thử mọi mẫu với mọi tệp dữ liệu (trong bộ nhớ) và báo lỗi mẫu.
-
-    Reports undefined variables, tags split across runs by Word, curly quotes inside tags, syntax
-    errors, tags left in the output, output that is not a valid .docx, and variables the template
-    uses that the context does not define. PATHS default to ./data. Exit: 0 · 1 problems · 2 usage.
-    """
+@click.option(
+    "--facts",
+    "list_facts",
+    is_flag=True,
+    help=N_("Liệt kê một lần các dữ kiện (căn cứ, cơ quan) đánh dấu verified: false, rồi thoát."),
+)
+def check(paths: tuple[Path, ...], template_folder: Path | None, list_facts: bool = False) -> None:
     from generator.check import check as run_check
     from generator.i18n import _
 
     if not paths and not Path("data").is_dir():
         raise click.UsageError(_("không có thư mục ./data; chỉ ra PATHS"))
+    if list_facts:
+        _print_facts(list(paths) or [Path("data")])
+        return
     problems = run_check(list(paths) or [Path("data")], template_folder)
     for problem in problems:
         click.echo(str(problem))
@@ -253,22 +355,29 @@ def check(paths: tuple[Path, ...], template_folder: Path | None) -> None:
 
 
 @main.command(
-    epilog="""\b
+    help=N_("""Kiểm tra thể thức .docx theo Nghị định 30/2020/NĐ-CP (tệp do vbgen tạo hay gõ tay).
+
+    Mỗi phát hiện: `tệp: MÃ-QUY-TẮC mức thông báo (vị trí)`. Quy tắc không đánh giá được trên một
+    tệp được báo `not-evaluated`, không bao giờ coi là đạt.
+    Mã thoát: 0 không có lỗi · 1 có lỗi · 2 dùng sai lệnh."""),
+    epilog=N_("""\b
 Ví dụ:
   vbgen lint out/*.docx
   vbgen lint --format json van-ban-go-tay.docx
   vbgen lint --rules
-"""
+"""),
 )
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--rules", "list_rules", is_flag=True, help="In danh sách quy tắc (id, mức, nguồn) rồi thoát.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help=N_("Dạng kết quả: text (để đọc) hay json (cho công cụ)."),
+)
+@click.option("--rules", "list_rules", is_flag=True, help=N_("In danh sách quy tắc (id, mức, nguồn) rồi thoát."))
 def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
-    """Kiểm tra thể thức .docx theo Nghị định 30/2020/NĐ-CP (tệp do vbgen tạo hay gõ tay).
-
-    Each finding: `file: RULE-ID severity message (where)`. A rule that cannot be judged on a
-    file is reported as `not-evaluated`, never as passed. Exit codes: 0 no error · 1 errors · 2 usage.
-    """
     from generator.i18n import _
     from generator.lint import RULES, lint_file
 
@@ -307,22 +416,24 @@ def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
 
 
 @main.command(
-    epilog="""\b
+    help=N_("Liệt kê mọi thời hạn mà các kế hoạch đặt ra, theo ngày, với số ngày còn lại."),
+    epilog=N_("""\b
 Ví dụ:
   vbgen deadlines data
   vbgen deadlines data --ics han-bao-cao.ics
   vbgen deadlines data --json --today 2024-10-01
-"""
+"""),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path), help="Ghi thêm tệp iCalendar (.ics).")
-@click.option("--force", is_flag=True, help="Ghi đè tệp .ics đã có với nội dung khác.")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 @click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Ngày tính số ngày còn lại (mặc định: hôm nay)."
+    "--ics", "ics", type=click.Path(dir_okay=False, path_type=Path), help=N_("Ghi thêm tệp iCalendar (.ics).")
+)
+@click.option("--force", is_flag=True, help=N_("Ghi đè tệp .ics đã có với nội dung khác."))
+@click.option("--json", "as_json", is_flag=True, help=N_("In dạng JSON."))
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=N_("Ngày tính số ngày còn lại (mặc định: hôm nay).")
 )
 def deadlines(paths: tuple[Path, ...], ics: Path | None, force: bool, as_json: bool, today: object) -> None:
-    """Liệt kê mọi thời hạn mà các kế hoạch đặt ra, theo ngày, với số ngày còn lại."""
     import datetime as dt
 
     from generator.errors import VbgenError
@@ -351,25 +462,24 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, force: bool, as_json: b
 
 
 @main.command(
-    epilog="""\b
+    help=N_("""Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp hay thư mục), dưới dạng dự thảo.
+
+    Năm kế hoạch thành YEAR, số và ngày để trống (văn bản in DỰ THẢO), các hạn lùi theo số năm,
+    cơ quan đã có cơ quan kế thừa được thay bằng cơ quan đó, và các văn bản dẫn chiếu gắn với năm
+    cũ được ghi ở đầu tệp mới để xem lại."""),
+    epilog=N_("""\b
 Ví dụ:
   vbgen draft data --year 2025 --out du-thao-2025
   vbgen build du-thao-2025 --out out-2025
   vbgen draft data --year 2025 --out du-thao-2025 --json
-"""
+"""),
 )
 @click.argument("src", type=click.Path(exists=True, path_type=Path))
-@click.option("--year", required=True, type=click.IntRange(1990, 2200), help="Năm của dự thảo.")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi.")
-@click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
-@click.option("--json", "as_json", is_flag=True, help="In bản tóm tắt dạng JSON.")
+@click.option("--year", required=True, type=click.IntRange(1990, 2200), help=N_("Năm của dự thảo."))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help=N_("Thư mục ghi."))
+@click.option("--force", is_flag=True, help=N_("Ghi đè tệp đã có với nội dung khác."))
+@click.option("--json", "as_json", is_flag=True, help=N_("In bản tóm tắt dạng JSON."))
 def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
-    """Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp hay thư mục), dưới dạng dự thảo.
-
-    The plan year becomes YEAR, numbers and dates are cleared (the documents print as DỰ THẢO),
-    deadlines move by the same number of years, a body succeeded by another is replaced by its
-    successor, and references tied to the old year are flagged for review in the new files.
-    """
     from generator.errors import VbgenError
     from generator.family.draft import REVIEW
     from generator.family.draft import draft as run_draft
@@ -395,12 +505,202 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
     )
 
 
-@main.command()
+@main.command(
+    help=N_("In JSON Schema của các tệp dữ liệu (bodies, references, kinds, criteria, plan, subplan, results).")
+)
 def schema() -> None:
-    """In JSON Schema của các tệp dữ liệu (bodies, references, kinds, criteria, plan, subplan, results)."""
     from generator.data.schema import data_schema
 
     click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
+
+
+# --- vbgen init ------------------------------------------------------------------------------------
+
+
+@main.command(
+    help=N_("""Bắt đầu dữ liệu cho một cơ quan: danh mục cơ quan và một Kế hoạch dự thảo dựng được ngay.
+
+    Hỏi lần lượt (hoặc nhận từ các tùy chọn, cho tập lệnh): tỉnh, cơ quan ban hành (chọn trong
+    danh sách cơ quan của tỉnh sau sắp xếp năm 2025, hoặc gõ tên), chữ viết tắt, các đơn vị,
+    chức danh cấp trưởng và cấp phó, người ký, năm kế hoạch và các kế hoạch con. Viết
+    directory.yaml (cơ quan, các cơ quan của tỉnh và 'authorities') và <cơ quan>/<năm>/ke-hoach.yaml;
+    chỗ cần viết lại có dấu "ĐIỀN". Với --yes, điều không cho được lấy theo mặc định."""),
+    epilog=N_("""\b
+Ví dụ:
+  vbgen init
+  vbgen init --province "Tây Ninh" --agency so-noi-vu --year 2026 --signer KT. --subplans tuyen-truyen-cchc --yes
+  vbgen init --province "Tây Ninh" --agency ubnd-xa --name "Phường Long An" --signer TM. --yes
+  vbgen build data --out out
+"""),
+)
+@click.option(
+    "--out",
+    "out",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help=N_("Thư mục dữ liệu để viết vào."),
+)
+@click.option("--province", help=N_("Tên tỉnh, thành phố: Tây Ninh."))
+@click.option(
+    "--agency", help=N_("Cơ quan ban hành: mã trong danh sách (so-noi-vu, thanh-tra-tinh, ubnd-xa …) hoặc 'khac'.")
+)
+@click.option("--name", help=N_("Tên cơ quan khi gõ tay (--agency khac), hoặc tên xã, phường (--agency ubnd-xa)."))
+@click.option("--code", help=N_("Chữ viết tắt trong ký hiệu: SNV (Số: …/KH-SNV)."))
+@click.option("--units", help=N_("Các đơn vị thuộc cơ quan, mỗi đơn vị 'Tên (MÃ)', cách nhau bởi ';'."))
+@click.option("--head-title", help=N_("Chức danh người đứng đầu: Giám đốc, Chủ tịch …"))
+@click.option("--deputy-title", help=N_("Chức danh cấp phó: Phó Giám đốc …"))
+@click.option(
+    "--signer", help=N_("Thẩm quyền ký: TM., KT., Q., TL., TUQ. (hoặc head, deputy, acting, by_order, by_delegation).")
+)
+@click.option("--signer-name", help=N_("Họ tên người ký (có thể để trống)."))
+@click.option("--year", type=click.IntRange(1990, 2200), help=N_("Năm của kế hoạch."))
+@click.option("--subplans", help=N_("Các kế hoạch con, mã cách nhau bởi dấu phẩy (hoặc 'all', 'none')."))
+@click.option("--title", help=N_("Trích yếu của kế hoạch; viết năm là {{ year }}."))
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help=N_("Không hỏi: điều không cho được lấy theo mặc định."))
+@click.option("--force", is_flag=True, help=N_("Ghi đè tệp đã có với nội dung khác."))
+def init(out: Path, assume_yes: bool, force: bool, **given: object) -> None:  # fmt: skip
+    from generator.errors import VbgenError
+    from generator.family import init as lib
+    from generator.i18n import _
+
+    def ask(key: str, text: str, default: object = None, check: object = None, **kw: object) -> object:
+        """A flag's value, else (with --yes) the default, else the answer to a prompt; `check`
+        raises on a wrong answer, which is then asked again."""
+        if given.get(key) is not None:
+            return given[key]
+        if assume_yes:
+            if default is None:
+                raise click.UsageError(_("thiếu --{flag} (không hỏi vì có --yes)", flag=key.replace("_", "-")))
+            return default
+
+        def proc(value: str) -> str:
+            try:
+                if check is not None and value:
+                    check(value)  # type: ignore[operator]
+            except VbgenError as exc:
+                raise click.BadParameter(exc.message) from None
+            return value
+
+        return click.prompt(text, default=default, value_proc=None if "type" in kw else proc, **kw)
+
+    try:
+        province = str(ask("province", _("Tỉnh, thành phố (ví dụ: Tây Ninh)"))).strip()
+        choices = lib.agency_choices()
+        agency = given.get("agency")
+        if agency is None and not assume_yes:
+            click.echo(_("Cơ quan ban hành (sau sắp xếp năm 2025):"))
+            for i, body in enumerate(choices, start=1):
+                click.echo(
+                    f"  {i:2}. {body.label(province)}" + ("" if body.in_every_province else _(" (chỉ ở một số tỉnh)"))
+                )
+            click.echo("   0. " + _("cơ quan khác (gõ tên)"))
+            pick = click.prompt(_("Chọn số"), type=click.IntRange(0, len(choices)), default=1)
+            agency = choices[pick - 1].key if pick else "khac"
+        agency = str(agency or "so-noi-vu")
+        typed = agency == "khac"
+        name = given.get("name")
+        if typed or agency == "ubnd-xa":
+            label = (
+                _("Tên cơ quan (ví dụ: Ban Quản lý dự án đầu tư xây dựng tỉnh)")
+                if typed
+                else _("Tên xã, phường (ví dụ: Phường Long An)")
+            )
+            name = ask("name", label)
+        defaults = lib.agency_defaults("" if typed else agency, province, str(name or ""))
+        code = ask("code", _("Chữ viết tắt trong ký hiệu (Số: …/KH-<mã>)"), defaults["code"] or None, lib.check_code)
+        units_text = ask(
+            "units",
+            _("Các đơn vị thuộc cơ quan, 'Tên (MÃ)' cách nhau bởi ';' (đơn vị đầu là đơn vị soạn thảo)"),
+            lib.format_units(defaults["units"]) or None,
+            lib.parse_units,
+        )
+        head = ask("head_title", _("Chức danh người đứng đầu"), defaults["head_title"] or None)
+        deputy = ask("deputy_title", _("Chức danh cấp phó"), defaults["deputy_title"] or None)
+        signer = ask("signer", _("Thẩm quyền ký: TM., KT., Q., TL., TUQ."), "KT.", lib.signer_authority)
+        signer_name = ask("signer_name", _("Họ tên người ký (Enter để bỏ trống)"), "")
+        year = int(ask("year", _("Năm của kế hoạch"), lib.this_year(), type=int))  # type: ignore[arg-type]
+        kinds = lib.subplan_kinds()
+        if given.get("subplans") is None and not assume_yes:
+            click.echo(_("Các kế hoạch con:"))
+            for i, (_kind, title) in enumerate(kinds, start=1):
+                click.echo(f"  {i}. {title}")
+        wanted = str(ask("subplans", _("Chọn các số, cách nhau bởi dấu phẩy ('all': tất cả, Enter: không có)"), ""))
+        subplans = _subplans(wanted, kinds)
+        title = str(ask("title", _("Trích yếu của kế hoạch"), lib.DEFAULT_TITLE))
+        # A default accepted as it is stays marked unverified in the directory.
+        given_code = str(code) if code and code != defaults["code"] else None
+        given_units = str(units_text) if units_text and units_text != lib.format_units(defaults["units"]) else None
+        spec = lib.InitSpec(
+            province=province,
+            agency="" if typed else agency,
+            year=year,
+            name=str(name) if name else None,
+            code=given_code,
+            units=lib.parse_units(given_units) if given_units else None,
+            head_title=str(head) if head else None,
+            deputy_title=str(deputy) if deputy else None,
+            signer=str(signer),
+            signer_name=str(signer_name) or None,
+            subplans=subplans,
+            title=title,
+        )
+        result = lib.init(spec, out, force=force)
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    for path in result.files:
+        click.echo(str(path))
+    click.echo(
+        _(
+            "Đã viết dữ liệu của '{agency}'. Viết lại các chỗ có dấu ĐIỀN trong {plan}, rồi dựng: vbgen build {out} --out out",
+            agency=result.agency_id,
+            plan=result.plan,
+            out=out,
+        ),
+        err=True,
+    )
+
+
+def _subplans(wanted: str, kinds: list[tuple[str, str]]) -> list[str]:
+    """Sub-plan kinds from an answer: numbers of the list or ids, 'all', or nothing."""
+    from generator.i18n import _
+
+    wanted = wanted.strip()
+    if wanted.lower() in ("", "none", "0", "không"):
+        return []
+    if wanted.lower() in ("all", "tất cả"):
+        return [k for k, _t in kinds]
+    ids = [k for k, _t in kinds]
+    out = []
+    for part in (p.strip() for p in wanted.split(",") if p.strip()):
+        if part.isdigit() and 1 <= int(part) <= len(kinds):
+            out.append(ids[int(part) - 1])
+        elif part in ids:
+            out.append(part)
+        else:
+            raise click.BadParameter(
+                _("không có kế hoạch con '{kind}'; dùng một trong: {kinds}", kind=part, kinds=", ".join(ids))
+            )
+    return out
+
+
+def _print_facts(paths: list[Path]) -> None:
+    """`vbgen check --facts`: each unverified fact once, with its place and note."""
+    from generator.check import facts
+    from generator.errors import VbgenError
+    from generator.i18n import _
+
+    try:
+        found = facts(paths)
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    for fact in found:
+        click.echo(str(fact))
+    click.echo(
+        _("{n} dữ kiện chưa được xác minh: đối chiếu với văn bản gốc rồi ghi verified: true.", n=len(found)), err=True
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,20 @@ from pathlib import Path
 
 from generator.i18n import _
 
+SHIPPED = Path(__file__).resolve().parent / "data" / "catalogue"
+
+
+def shown_path(file: Path | str) -> tuple[str, bool]:
+    """How a file is named to a user, and whether it is shipped with vbgen: a shipped catalogue
+    file as "catalogue/kinds.yaml" (its place inside site-packages means nothing to a clerk)."""
+    path = Path(file)
+    if path.is_absolute() and path.parts[-2:-1] == ("catalogue",):
+        try:
+            return "catalogue/" + path.resolve().relative_to(SHIPPED).as_posix(), True
+        except ValueError:
+            pass
+    return str(file), False
+
 
 @dataclass(frozen=True)
 class Place:
@@ -22,12 +36,12 @@ class Place:
     def __str__(self) -> str:
         parts = []
         if self.file is not None:
-            where = str(self.file)
+            where, shipped = shown_path(self.file)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
                     where += f":{self.column}"
-            parts.append(where)
+            parts.append(_("danh mục có sẵn ({path})", path=where) if shipped else where)
         if self.field:
             parts.append(_("trường '{field}'", field=self.field))
         return ", ".join(parts)

@@ -115,6 +115,15 @@ def validation_errors(
             )
         elif kind == "extra_forbidden":
             hint = suggest(str(loc[-1]), _fields_at(model, loc[:-1]))
+            if err.get("input") is None and _in_flow_mapping(source, full):
+                message = _(
+                    "'{key}' không phải một trường: dấu phẩy trong {braces} đã tách giá trị trước nó; "
+                    "đặt giá trị có dấu phẩy trong ngoặc kép ({example}) hoặc viết mỗi trường một dòng",
+                    key=loc[-1],
+                    braces="{…}",
+                    example='text: "a, b"',
+                )
+                hint = None
         elif kind == "string_pattern_mismatch":
             message = _(
                 "'{value}' không đúng dạng (mẫu {pattern})", value=err.get("input"), pattern=err["ctx"]["pattern"]
@@ -127,6 +136,15 @@ def validation_errors(
             message = err["msg"]
         out.append(DataError(message, source.place(full), hint))
     return out
+
+
+def _in_flow_mapping(source: Source, loc: Sequence[str | int]) -> bool:
+    """Whether the value at `loc` is written inside a flow mapping {…} on its line."""
+    place = source.exact_place(loc)
+    lines = source.text.splitlines()
+    if place.line is None or place.line > len(lines):
+        return False
+    return "{" in lines[place.line - 1][: place.column or None]
 
 
 @dataclass
@@ -200,6 +218,7 @@ class Corpus:
     places: dict[tuple[str, str], Place] = field(default_factory=dict)
     sources: dict[tuple[str, str], tuple[Source, tuple[str, ...]]] = field(default_factory=dict)
     catalogue_ids: set[tuple[str, str]] = field(default_factory=set)  # data may redefine these
+    broken: set[str] = field(default_factory=set)  # ids defined with errors: not reported again as unknown
     warnings: list[str] = field(default_factory=list)
 
     def body(self, body_id: str, place: Place | None) -> Body:
@@ -241,6 +260,23 @@ def yaml_files(path: Path) -> list[Path]:
 
 def load(paths: Iterable[Path | str]) -> Corpus:
     """Load and cross-check the data at `paths`; raise DataError (or CombinedError) on any problem."""
+    corpus, errors = load_collecting(paths)
+    if errors:
+        raise combined(errors)
+    return corpus
+
+
+def combined(errors: list[VbgenError]) -> VbgenError:
+    """One error for a list of errors, each listed once (a cascade can repeat one)."""
+    unique = list({str(e): e for e in errors}.values())
+    return unique[0] if len(unique) == 1 else CombinedError(unique)
+
+
+def load_collecting(paths: Iterable[Path | str]) -> tuple[Corpus, list[VbgenError]]:
+    """The data at `paths`, as far as it loads, and every error found on the way: a file's YAML
+    or schema errors do not hide the other files' errors, nor the cross-checks of what loaded
+    (so a user sees every error of a run at once). A file that cannot be parsed at all stops
+    the cross-checks: what it defines is unknown, and every id it holds would be reported."""
     targets = [Path(p) for p in paths]
     errors: list[VbgenError] = []
     for p in targets:
@@ -255,6 +291,7 @@ def load(paths: Iterable[Path | str]) -> Corpus:
     corpus.catalogue_ids = set(corpus.places)
     wanted = {f.resolve() for p in targets for f in yaml_files(p)}
     seen: set[Path] = set()
+    unparsed = False
     for root in roots:
         for file in yaml_files(root):
             if file.resolve() in seen:
@@ -268,16 +305,15 @@ def load(paths: Iterable[Path | str]) -> Corpus:
                 _load_file(corpus, file, root=root, errors=errors)
             except VbgenError as exc:
                 errors.append(exc)
+                unparsed = True
     wanted_ids = {d.doc_id for d in corpus.all_documents.values() if d.source.path.resolve() in wanted}
     # A sub-plan file asked for brings its main plan along (the sub-plan is derived from it).
     wanted_ids |= {plan for (plan, _k), sp in corpus.subplans.items() if sp.source.path.resolve() in wanted}
     wanted_ids |= {plan.split("#")[0] for plan, res in corpus.results.items() if res.source.path.resolve() in wanted}
     corpus.documents = [d for d in corpus.all_documents.values() if d.doc_id in wanted_ids]
-    if not errors:
+    if not unparsed:
         errors.extend(_cross_check(corpus))
-    if errors:
-        raise errors[0] if len(errors) == 1 else CombinedError(errors)
-    return corpus
+    return corpus, errors
 
 
 @functools.lru_cache(maxsize=16)
@@ -296,15 +332,18 @@ def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenErro
     corpus.warnings.extend(source.warnings)
     for key, value in data.items():
         if key not in SECTIONS:
-            raise DataError(
-                _(
-                    "khóa cấp cao nhất '{key}' không được biết; dùng một trong: {keys}",
-                    key=key,
-                    keys=", ".join(SECTIONS),
-                ),
-                source.place((key,)),
-                suggest(key, SECTIONS),
+            errors.append(
+                DataError(
+                    _(
+                        "khóa cấp cao nhất '{key}' không được biết; dùng một trong: {keys}",
+                        key=key,
+                        keys=", ".join(SECTIONS),
+                    ),
+                    source.place((key,)),
+                    suggest(key, SECTIONS),
+                )
             )
+            continue
         if key == "plan":
             _load_document(corpus, source, (key,), value, errors, root)
             continue
@@ -328,6 +367,7 @@ def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenErro
             corpus.catalogue_ids.discard((key, item_id))  # a data folder's own definition wins
             validated = _validated(model, item, source, (key, item_id), errors)
             if validated is None:
+                corpus.broken.add(str(item_id))
                 continue
             store[item_id] = validated
             corpus.places[(key, item_id)] = place
@@ -349,10 +389,12 @@ def _load_document(
     corpus: Corpus, source: Source, base: tuple[str | int, ...], value: Any, errors: list[VbgenError], root: Path
 ) -> None:
     doc = _validated(Document, value, source, base, errors)
+    rel = source.path.resolve().relative_to(root.resolve()).with_suffix("")
     if doc is None:
+        given = value.get("id") if isinstance(value, dict) else None
+        corpus.broken.add(str(given or rel.as_posix().lower()))
         return
     if doc.id is None:
-        rel = source.path.resolve().relative_to(root.resolve()).with_suffix("")
         doc.id = rel.as_posix().lower()
     if doc.id in corpus.all_documents:
         other = corpus.all_documents[doc.id].source.path
@@ -402,7 +444,7 @@ def _cross_check(corpus: Corpus) -> list[VbgenError]:
 
     def need(value: str | None, known: Iterable[str], message: str, place: Place) -> None:
         """An UnknownIdError (with the closest valid name) unless `value` is among `known`."""
-        if value is not None and value not in known:
+        if value is not None and value not in known and value not in corpus.broken:
             errors.append(UnknownIdError(message, place, suggest(value, known)))
 
     def need_body(body_id: str | None, place: Place) -> None:

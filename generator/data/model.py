@@ -264,12 +264,43 @@ class Deadline(Strict):
     via: Id | None = None  # the body it goes through ("qua Sở Nội vụ")
 
 
+# The ND30 prefixes a clerk knows, for each authority (Điều 13 ND30): TM. is the head signing for
+# a collective body (a deputy signing for it is "KT."; the "TM." line is added for the collective).
+SIGNER_FORMS = {"TM.": "head", "KT.": "deputy", "Q.": "acting", "TL.": "by_order", "TUQ.": "by_delegation"}
+AUTHORITIES = ("head", "deputy", "acting", "by_order", "by_delegation")
+
+
 class Signer(Strict):
     """Who signs and by what authority; the block's wording is computed from this."""
 
-    authority: Literal["head", "deputy", "acting", "by_order", "by_delegation"] = "head"
+    authority: Literal["head", "deputy", "acting", "by_order", "by_delegation"] = Field(
+        "head", json_schema_extra={"enum": [*AUTHORITIES, *SIGNER_FORMS]}  # editors accept "KT." too
+    )
     title: Text | None = None  # own title for by_order/by_delegation ("Chánh Văn phòng")
     name: Text | None = None
+
+    @field_validator("authority", mode="before")
+    @classmethod
+    def _nd30_form(cls, value: object) -> object:
+        """`KT.`, `TL.`, `TUQ.`, `Q.`, `TM.` (any case, dot optional) are read as the names."""
+        if not isinstance(value, str) or value in AUTHORITIES:
+            return value
+        form = value.strip().upper().rstrip(".") + "."
+        if form in SIGNER_FORMS:
+            return SIGNER_FORMS[form]
+        from generator.errors import suggest
+        from generator.i18n import _
+
+        close = suggest(value, [*AUTHORITIES, *SIGNER_FORMS])
+        raise ValueError(
+            _(
+                "'{value}' không phải thẩm quyền ký; dùng head (cấp trưởng ký, TM. nếu là tập thể), "
+                "deputy (KT., cấp phó ký thay), acting (Q., quyền), by_order (TL., thừa lệnh) hoặc "
+                "by_delegation (TUQ., thừa ủy quyền); viết tắt TM./KT./Q./TL./TUQ. cũng được",
+                value=value,
+            )
+            + (f" ({close})" if close else "")
+        )
 
 
 class Recipients(Strict):

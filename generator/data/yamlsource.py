@@ -15,7 +15,7 @@ from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import DataError, Place
-from generator.i18n import _
+from generator.i18n import N_, _
 from generator.limits import current, over_limit, read_regular
 
 try:  # libyaml's event parser: fast, and iterative (no recursion however deep the data nests)
@@ -123,6 +123,46 @@ def scan(text: str, path: Path) -> None:
         return
 
 
+# ruamel's wording of the usual mistakes, said in the user's language with what to do; braces are
+# passed as values, so that every message is a format string.
+BRACES = {"braces": "{…}", "close": "}", "tag": "{{ }}", "example": "{{ year }}"}
+_SYNTAX = (
+    ("cannot start any token", N_("có ký tự Tab: dùng dấu cách, không dùng Tab, để thụt lề và ngăn cách")),
+    (
+        "mapping values are not allowed here",
+        N_("dấu ':' không được đứng ở đây: một giá trị có ': ' phải đặt trong ngoặc kép, hoặc dòng này thụt lề sai"),
+    ),
+    ("found duplicate key", N_("một khóa được viết hai lần trong cùng một bảng")),
+    (
+        "expected ',' or '}'",
+        N_(
+            "trong {braces} sau mỗi trường cần ',' hoặc '{close}': một giá trị có ': ' hay ',' phải đặt trong "
+            "ngoặc kép, hoặc viết mỗi trường một dòng"
+        ),
+    ),
+    ("expected ',' or ']'", N_("danh sách [ … ] chưa đóng, hoặc một phần tử có ',' hay ': ' chưa đặt trong ngoặc kép")),
+    ("while scanning a quoted scalar", N_("ngoặc kép mở mà chưa đóng")),
+    (
+        "expected <block end>",
+        N_("thụt lề không khớp: các khóa cùng cấp phải thẳng cột, phần tử danh sách '- ' thẳng cột với nhau"),
+    ),
+    ("could not find expected ':'", N_("thiếu dấu ':' sau khóa, hoặc một giá trị nhiều dòng chưa thụt lề")),
+)
+
+
+def syntax_message(exc: MarkedYAMLError, text: str, line: int | None) -> tuple[str, str | None]:
+    """A YAML syntax error in words a clerk can act on, and a hint when one helps."""
+    said = f"{exc.problem or ''} {exc.context or ''}"
+    what = next((_(message, **BRACES) for key, message in _SYNTAX if key in said), None)
+    what = _("lỗi cú pháp YAML: {what}", what=what or exc.problem or exc.context or _("lỗi cú pháp"))
+    hint = None
+    nearby = text.splitlines()[max((line or 1) - 3, 0) : line or 1]
+    flow = "cannot start any token" not in said and "duplicate" not in said  # a Tab or a key twice: not {{ }}
+    if flow and any("{{" in t for t in nearby):
+        hint = _('một giá trị có {tag} nằm trong [...] hay {braces} phải đặt trong ngoặc kép: "… {example}"', **BRACES)
+    return what, hint
+
+
 def clean_text(text: str) -> tuple[str, list[str]]:
     """NFC-normalise `text` and drop characters XML cannot hold; returns the text and what was dropped."""
     dropped = [f"U+{ord(ch):04X}" for ch in text if ord(ch) in _XML_FORBIDDEN]
@@ -215,12 +255,8 @@ class Source:
                 mark = exc.problem_mark or exc.context_mark
                 line = mark.line + 1 if mark else None
                 col = mark.column + 1 if mark else None
-                what = exc.problem or exc.context or _("lỗi cú pháp")
-                hint = None
-                nearby = self.text.splitlines()[max((line or 1) - 3, 0) : line or 1]
-                if any("{{" in text for text in nearby):
-                    hint = 'một giá trị có {{ }} nằm trong [...] hay {...} phải đặt trong ngoặc kép: "… {{ year }}"'
-                raise DataError(_("lỗi cú pháp YAML: {what}", what=what), Place(self.path, line, col), hint) from None
+                message, hint = syntax_message(exc, self.text, line)
+                raise DataError(message, Place(self.path, line, col), hint) from None
         return self._tree
 
     def place(self, loc: Sequence[str | int], field_path: str | None = None) -> Place:

@@ -142,7 +142,11 @@ def text_variables(corpus: Corpus, loaded: LoadedDocument) -> dict[str, Any]:
         "subplan_list": subplan_list,
     }
     if main.document.id in corpus.references:
-        variables["plan"] = {"cite": cite(main.doc_id), "cite_short": cite_short(main.doc_id)}
+        ref, place = corpus.references[main.doc_id], main.place("issuer")  # an error here is the issuer's
+        variables["plan"] = {
+            "cite": citations.cite(ref, corpus.bodies, place=place),
+            "cite_short": citations.short_cite(ref, corpus.bodies, place),
+        }
     return variables
 
 

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from generator.data.load import Corpus, find_root, load, yaml_files
 from generator.errors import DataError, OutputError, Place
-from generator.i18n import N_, _
+from generator.i18n import N_, Later, _
 from generator.limits import inside, read_regular
 from generator.nd30.dates import add_years, short_date
 from generator.word.writer import write_atomic
@@ -39,10 +39,10 @@ class FileReport:
     source: str
     output: str | None
     changes: list[str] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)
+    review: list[Later] = field(default_factory=list)  # also written, in Vietnamese, into the file
 
     def to_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return {**self.__dict__, "review": [str(r) for r in self.review]}
 
 
 @dataclass
@@ -161,9 +161,9 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
             gone = ended(corpus, issuer, year) if issuer in corpus.bodies else None
             if gone is not None:  # no body issues it any more: nothing to draft
                 fr.review.append(
-                    _(
+                    Later(N_(
                         "{name} không còn từ ngày {date} và danh mục chưa ghi cơ quan kế thừa "
-                        "('succeeded: {{by: …}}'): không tạo dự thảo",
+                        "('succeeded: {{by: …}}'): không tạo dự thảo"),
                         name=corpus.bodies[issuer].name,
                         date=short_date(gone),
                     )
@@ -173,7 +173,7 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
             old = _draft_plan(corpus, data["plan"], year, fr)
         elif "subplan" in keys:
             if str(data["subplan"].get("plan")) in ended_plans or _issuer_ended(corpus, data["subplan"], year):
-                fr.review.append(_("kế hoạch chính không còn cơ quan ban hành năm {year}: không tạo dự thảo", year=year))
+                fr.review.append(Later(N_("kế hoạch chính không còn cơ quan ban hành năm {year}: không tạo dự thảo"), year=year))
                 continue
             old = _draft_subplan(corpus, data["subplan"], year, fr, file, tables, root)
         else:
@@ -183,7 +183,8 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
         target = out / _replace_year_in_path(rel, old, year) if old else out / rel
         buf = io.StringIO()
         if fr.review:  # above the file's own comments, which are kept
-            buf.write(f"# {_(REVIEW)} (vbgen draft {year}):\n" + "".join(f"# - {r}\n" for r in fr.review))
+            # Always Vietnamese: the file must not depend on the language of the messages.
+            buf.write(f"# {REVIEW} (vbgen draft {year}):\n" + "".join(f"# - {r.vi()}\n" for r in fr.review))
         yaml.dump(data, buf)
         planned[target] = buf.getvalue().encode("utf-8")
         fr.output = str(target)
@@ -224,7 +225,7 @@ def _bodies_of_year(corpus: Corpus, node: Any, year: int, fr: FileReport) -> Non
             if ended(corpus, body_id, year) is not None:
                 del items[i]
                 fr.review.append(
-                    _("nơi nhận '{id}' không còn năm {year}: đã bỏ", id=body_id, year=year)
+                    Later(N_("nơi nhận '{id}' không còn năm {year}: đã bỏ"), id=body_id, year=year)
                 )
             elif new != body_id:
                 if new in items:
@@ -241,7 +242,7 @@ def _bodies_of_year(corpus: Corpus, node: Any, year: int, fr: FileReport) -> Non
             if ended(corpus, str(body_id), year) is not None:
                 del deadline[key]
                 fr.review.append(
-                    _("hạn '{v}': cơ quan '{id}' không còn năm {year}: đã bỏ", v=deadline.get("id"), id=body_id, year=year)
+                    Later(N_("hạn '{v}': cơ quan '{id}' không còn năm {year}: đã bỏ"), v=deadline.get("id"), id=body_id, year=year)
                 )
             elif new != body_id:
                 deadline[key] = new
@@ -290,16 +291,16 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     unit = body.units.get(str(plan.get("drafted_by"))) if body else None
     if body and unit and not unit.exists(year):
         kept = next((u for u, x in body.units.items() if x.exists(year)), None)
+        note = Later(N_("; tạm dùng '{unit}'"), unit=kept) if kept else ""
         fr.review.append(
-            _("đơn vị soạn thảo '{v}' không còn năm {year}", v=plan.get("drafted_by"), year=year)
-            + (_("; tạm dùng '{unit}'", unit=kept) if kept else "")
+            Later(N_("đơn vị soạn thảo '{v}' không còn năm {year}{note}"), v=plan.get("drafted_by"), year=year, note=note)
         )
         if kept:
             plan["drafted_by"] = kept
     if plan.get("theme"):
         fr.review.append(
-            _(
-                "chủ đề năm '{theme}' là của năm {old}: thay bằng chủ đề năm {year}",
+            Later(N_(
+                "chủ đề năm '{theme}' là của năm {old}: thay bằng chủ đề năm {year}"),
                 theme=str(plan["theme"]),
                 old=old,
                 year=year,
@@ -312,8 +313,8 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
         ref = corpus.references[ref_id]
         assert ref.valid_to is not None
         fr.review.append(
-            _(
-                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}",
+            Later(N_(
+                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}"),
                 ref_id=ref_id,
                 kind=ref.kind,
                 date=short_date(ref.valid_to),
@@ -323,8 +324,8 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
     for ref_id in [r for r in _year_tied(corpus, cited, old) if r not in stale]:
         ref = corpus.references[ref_id]
         fr.review.append(
-            _(
-                "văn bản dẫn chiếu '{ref_id}' ({kind} năm {v}) gắn với năm {old}: thay bằng văn bản của năm {year}",
+            Later(
+                N_("văn bản dẫn chiếu '{ref_id}' ({kind} năm {v}) gắn với năm {old}: thay bằng văn bản của năm {year}"),
                 ref_id=ref_id,
                 kind=ref.kind,
                 v=ref.date.year if ref.date else old,
@@ -340,8 +341,8 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
 
             if not any(in_force(corpus.references[r], year) for r in kind.yearly_basis):
                 fr.review.append(
-                    _(
-                        "kế hoạch con '{kind_id}': danh mục chưa có văn bản hằng năm cho năm {year} (có: {v})",
+                    Later(
+                        N_("kế hoạch con '{kind_id}': danh mục chưa có văn bản hằng năm cho năm {year} (có: {v})"),
                         kind_id=kind_id,
                         year=year,
                         v=", ".join(kind.yearly_basis),
@@ -363,12 +364,14 @@ def _move_to_successor(corpus: Corpus, plan: Any, old_id: str, new_id: str, fr: 
             v=short_date(when.date) if when else "?",
         )
     )
-    fr.review.append(_("cơ quan ban hành đổi thành {name}: xem lại nội dung nói về cơ quan cũ", name=new.name))
+    fr.review.append(Later(N_("cơ quan ban hành đổi thành {name}: xem lại nội dung nói về cơ quan cũ"), name=new.name))
     if plan.get("drafted_by") not in new.units:  # the old agency's unit id may not exist there
         unit = next(iter(new.units), None)
-        note = _("; tạm dùng '{unit}'", unit=unit) if unit else ""
+        note = Later(N_("; tạm dùng '{unit}'"), unit=unit) if unit else ""
         fr.review.append(
-            _("đơn vị soạn thảo '{v}' không có ở {name}{note}", v=plan.get("drafted_by"), name=new.name, note=note)
+            Later(
+                N_("đơn vị soạn thảo '{v}' không có ở {name}{note}"), v=plan.get("drafted_by"), name=new.name, note=note
+            )
         )
         if unit:
             plan["drafted_by"] = unit
@@ -377,7 +380,7 @@ def _move_to_successor(corpus: Corpus, plan: Any, old_id: str, new_id: str, fr: 
     own = {*new.units, *new.organisations, "all-units"}
     for item in [i for i in implement if i not in own]:
         implement.remove(item)
-        fr.review.append(_("nơi nhận '{item}' không có ở {name}: đã bỏ", item=item, name=new.name))
+        fr.review.append(Later(N_("nơi nhận '{item}' không có ở {name}: đã bỏ"), item=item, name=new.name))
 
 
 def _draft_subplan(
@@ -395,7 +398,7 @@ def _draft_subplan(
         unit = sub.get("drafted_by")
         if unit is not None and (str(unit) not in new.units or not new.units[str(unit)].exists(year)):
             del sub["drafted_by"]  # the kind's drafting unit, found among the successor's units
-            fr.review.append(_("đơn vị soạn thảo '{v}' không có ở {name}: đã bỏ", v=unit, name=new.name))
+            fr.review.append(Later(N_("đơn vị soạn thảo '{v}' không có ở {name}: đã bỏ"), v=unit, name=new.name))
     _bodies_of_year(corpus, sub, year, fr)
     cited = {str(r) for r in [*(sub.get("add_basis") or []), *(sub.get("basis") or [])]}
     cited |= {m for t in _texts(sub) for m in CITE_RE.findall(t)}
@@ -403,8 +406,8 @@ def _draft_subplan(
         valid_to = corpus.references[ref_id].valid_to
         assert valid_to is not None
         fr.review.append(
-            _(
-                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}",
+            Later(N_(
+                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}"),
                 ref_id=ref_id,
                 kind=corpus.references[ref_id].kind,
                 date=short_date(valid_to),
@@ -425,6 +428,11 @@ def _draft_subplan(
             )
         tables[_replace_year_in_path(source.relative_to(root.resolve()), old, year)] = source
         fr.review.append(
-            _("bảng lấy từ '{v}' là danh sách năm {old}: cập nhật cho năm {year}", v=table["file"], old=old, year=year)
+            Later(
+                N_("bảng lấy từ '{v}' là danh sách năm {old}: cập nhật cho năm {year}"),
+                v=table["file"],
+                old=old,
+                year=year,
+            )
         )
     return old

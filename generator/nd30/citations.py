@@ -15,8 +15,17 @@ def _issuer_code(ref: Reference, bodies: Mapping[str, Body], place: Place | None
     if ref.issuer_code:
         return ref.issuer_code
     codes = [bodies[b].code for b in ref.issuers]
-    if any(c is None for c in codes):
-        raise DataError(_("cơ quan ban hành chưa có 'code' để viết ký hiệu; thêm 'code' hoặc 'issuer_code'"), place)
+    for body_id, c in zip(ref.issuers, codes, strict=True):
+        if c is None:
+            raise DataError(
+                _(
+                    "cơ quan ban hành '{body}' ({name}) chưa có 'code' để viết ký hiệu của văn bản dẫn chiếu; "
+                    "thêm 'code' vào cơ quan đó trong danh mục cơ quan, hoặc 'issuer_code' vào văn bản",
+                    body=body_id,
+                    name=bodies[body_id].name,
+                ),
+                place,
+            )
     return "-".join(c for c in codes if c)
 
 
