@@ -121,7 +121,8 @@ def build(
 ) -> None:
     """Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
 
-    Exit codes: 0 ok · 1 some documents failed (the others are written) · 2 bad input.
+    Tệp vbgen đã ghi mà chưa ai sửa được ghi lại không cần --force; tệp đã sửa tay được giữ nguyên.
+    Exit codes: 0 ok · 1 some documents failed or were kept (the others are written) · 2 bad input.
     """
     from generator.build import build as run_build
     from generator.errors import VbgenError
@@ -140,7 +141,7 @@ def build(
             bar.update(1)
 
     def report(outcome) -> None:
-        if outcome.path is not None:
+        if outcome.status == "written":  # an unchanged file is counted, not listed as written
             click.echo(str(outcome.path))
 
     try:
@@ -171,17 +172,18 @@ def build(
         click.echo(_("lỗi ở {file} ({count} văn bản):", file=file, count=len(errors)), err=True)
         for line in errors:
             click.echo(f"  {line}", err=True)
-    written = sum(1 for o in result.outcomes if o.status == "written")
-    unchanged = sum(1 for o in result.outcomes if o.status == "unchanged")
-    click.echo(
-        _(
-            "{written} văn bản đã ghi, {unchanged} không đổi, {failed} lỗi.",
-            written=written,
-            unchanged=unchanged,
-            failed=len(result.failed),
-        ),
-        err=True,
-    )
+    for o in result.kept:
+        click.echo(_("giữ nguyên: {error}", error=o.error), err=True)
+    counts = {"written": result.count("written"), "unchanged": result.count("unchanged"), "failed": len(result.failed)}
+    if result.kept:
+        summary = _(
+            "{written} văn bản đã ghi, {unchanged} không đổi, {kept} giữ nguyên (đã sửa tay), {failed} lỗi.",
+            kept=len(result.kept),
+            **counts,
+        )
+    else:
+        summary = _("{written} văn bản đã ghi, {unchanged} không đổi, {failed} lỗi.", **counts)
+    click.echo(summary, err=True)
     if pdf:
         from generator.word.pdf import convert
 
