@@ -72,6 +72,9 @@ class BuildResult:
 
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)  # with pdf=True: the PDFs in place
+    pdfs_kept: list[Path] = field(default_factory=list)  # PDFs changed by hand, not replaced
+    pdf_error: VbgenError | None = None  # with pdf=True: why the PDFs could not be made
 
     @property
     def written(self) -> list[Path]:
@@ -473,6 +476,7 @@ def build(
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    pdf: bool = False,
 ) -> BuildResult:
     """Build every document under `paths` into `out`, in `jobs` worker processes.
 
@@ -486,14 +490,24 @@ def build(
     (its hash is in `out/.vbgen-manifest.json`) and nobody changed since is replaced; a file
     changed by hand is kept unless `force`. `out` is locked for the build (a second build into it
     stops with an OutputError). `on_start` is told how many documents there are, `on_progress`
-    each time one is rendered, `on_outcome` each outcome, in document order, once placed.
+    each time one is rendered, `on_outcome` each outcome, in document order, once placed. With
+    `pdf`, `jobs` LibreOffice converters start with the batch and convert the documents in place
+    into PDFs beside them (result.pdfs; result.pdf_error says why not, the .docx files stay).
     """
     paths = [Path(p) for p in paths]
     out = Path(out)
     created = prepare_out(out)
     owner = os.getpid()
-    with locked(out):
+    with locked(out), contextlib.ExitStack() as stack:
         clean_stale_temporaries(out)
+        converters, pdf_error = None, None
+        if pdf:
+            from generator.word.pdf import Converters
+
+            try:
+                converters = stack.enter_context(Converters(jobs))  # their start-up overlaps the rendering
+            except VbgenError as exc:
+                pdf_error = exc
         try:
             shards = _run_shards(paths, out, jobs, strict, template_folder, on_start, on_progress)
             result, done = _merge(shards)
@@ -505,7 +519,18 @@ def build(
                 with contextlib.suppress(OSError):
                     out.rmdir()  # bad data leaves nothing behind, not even the folder
             raise
-        _place(done, out, result, force, on_outcome)
+        manifest = Manifest(out)
+        _place(done, out, result, force, on_outcome, manifest)
+        result.pdf_error = pdf_error
+        if converters is not None:
+            from generator.word.pdf import convert
+
+            try:
+                result.pdfs = convert(result.written, out, workers=jobs, converters=converters, force=force,
+                                      manifest=manifest, kept=result.pdfs_kept)  # fmt: skip
+            except VbgenError as exc:
+                result.pdf_error = exc
+        manifest.save()
     return result
 
 
@@ -536,11 +561,15 @@ def _merge(shards: list[_Shard]) -> tuple[BuildResult, list[_Done]]:
 
 
 def _place(
-    done: list[_Done], out: Path, result: BuildResult, force: bool, on_outcome: Callable[[Outcome], None] | None
+    done: list[_Done],
+    out: Path,
+    result: BuildResult,
+    force: bool,
+    on_outcome: Callable[[Outcome], None] | None,
+    manifest: Manifest,
 ) -> None:
     """Put the batch in place: sync every temporary's data, rename each over its target (or
     keep the target), sync the folder, record what was written in the manifest."""
-    manifest = Manifest(out)
     sync_files([d.temp for d in done if d.temp is not None], out)
     for d in done:
         if d.error is not None or d.temp is None:
@@ -558,4 +587,3 @@ def _place(
         if on_outcome:
             on_outcome(outcome)
     sync_dir(out)
-    manifest.save()

@@ -155,6 +155,7 @@ def build(
             on_start=start,
             on_progress=progress,
             on_outcome=report,
+            pdf=pdf,
         )
     except VbgenError as exc:
         _fail(exc)
@@ -185,15 +186,14 @@ def build(
         summary = _("{written} văn bản đã ghi, {unchanged} không đổi, {failed} lỗi.", **counts)
     click.echo(summary, err=True)
     if pdf:
-        from generator.word.pdf import convert
-
-        try:
-            pdfs = convert(result.written, out, workers=jobs)
-        except VbgenError as exc:
-            _fail(exc)  # the .docx files are written; exit 2 says the PDFs are not
-        for path in pdfs:
+        if result.pdf_error is not None:
+            _fail(result.pdf_error)  # the .docx files are written; exit 2 says the PDFs are not
+        for path in result.pdfs:
             click.echo(str(path))
-        click.echo(_("{count} tệp PDF đã ghi.", count=len(pdfs)), err=True)
+        for path in result.pdfs_kept:
+            click.echo(_("giữ nguyên: {error}", error=f"{path}: " + _("tệp đã có với nội dung khác; không ghi đè")),
+                       err=True)  # fmt: skip
+        click.echo(_("{count} tệp PDF đã ghi.", count=len(result.pdfs)), err=True)
     raise SystemExit(result.exit_code)
 
 
