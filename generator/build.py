@@ -134,24 +134,29 @@ class _Notes:
     problems: list[str]
     warnings: list[str]
     empty: list[tuple[str, str]]  # (place, title) of each table without rows
-    unverified: list[tuple[str, str, str]]  # (reference id, where it is defined, its note)
+    unverified: list[str]  # ids of the unverified references it cites (see _reference_notes)
 
 
 def _notes(corpus: Corpus, loaded: LoadedDocument, ctx: DocumentContext) -> _Notes:
-    unverified = [
-        (ref_id, str(corpus.places.get(("references", ref_id))), corpus.references[ref_id].note or "")
-        for ref_id in ctx.unverified
-    ]
     empty = [(str(place), title) for place, title in ctx.empty_tables]
-    return _Notes(loaded.doc_id, list(loaded.problems), list(ctx.warnings), empty, unverified)
+    return _Notes(loaded.doc_id, list(loaded.problems), list(ctx.warnings), empty, list(ctx.unverified))
+
+
+def _reference_notes(corpus: Corpus) -> dict[str, tuple[str, str]]:
+    """Where each reference is defined and its note: what the unverified warning says of it."""
+    return {
+        ref_id: (str(corpus.places.get(("references", ref_id))), ref.note or "")
+        for ref_id, ref in corpus.references.items()
+    }
 
 
 class _Collector:
     """Warnings gathered while jobs are made, some summed up over the whole batch."""
 
-    def __init__(self, warnings: list[str]) -> None:
+    def __init__(self, warnings: list[str], references: dict[str, tuple[str, str]]) -> None:
         self.warnings = warnings
-        self.unverified: dict[str, tuple[int, str, str]] = {}
+        self.references = references
+        self.unverified: dict[str, int] = {}
         self.empty: dict[str, tuple[str, list[str]]] = {}  # a table without rows, by where it is defined
 
     def add(self, notes: _Notes) -> None:
@@ -159,9 +164,8 @@ class _Collector:
         self.warnings.extend(w for w in notes.warnings if w not in self.warnings)
         for place, title in notes.empty:
             self.empty.setdefault(f"{place}|{title}", (place, []))[1].append(notes.doc_id)
-        for ref_id, where, note in notes.unverified:
-            count = self.unverified.get(ref_id, (0, "", ""))[0]
-            self.unverified[ref_id] = (count + 1, where, note)
+        for ref_id in notes.unverified:
+            self.unverified[ref_id] = self.unverified.get(ref_id, 0) + 1
 
     def close(self) -> None:
         for place, docs in self.empty.values():
@@ -174,7 +178,8 @@ class _Collector:
                     shown=shown,
                 )
             )
-        for ref_id, (count, where, note) in sorted(self.unverified.items()):
+        for ref_id, count in sorted(self.unverified.items()):
+            where, note = self.references[ref_id]
             self.warnings.append(
                 _(
                     "{where}: căn cứ '{ref_id}' chưa được xác minh ({count} văn bản dùng)",
@@ -238,7 +243,7 @@ def iter_jobs(corpus: Corpus, warnings: list[str]) -> Iterator[Job]:
     when its document comes (so a build writes nothing until the last one is made)."""
     names: dict[str, Path] = {}
     numbers: dict[tuple, LoadedDocument] = {}
-    collector = _Collector(warnings)
+    collector = _Collector(warnings, _reference_notes(corpus))
     for loaded in documents(corpus, warnings):
         check_consistency(loaded, numbers)
         ctx = build_context(corpus, loaded)
@@ -307,6 +312,7 @@ class _Shard:
     done: list[_Done] = field(default_factory=list)
     before: dict[int, list[str]] = field(default_factory=dict)  # warnings the derivation adds before document i
     load_warnings: list[str] = field(default_factory=list)
+    references: dict[str, tuple[str, str]] = field(default_factory=dict)  # _reference_notes, at the end
     stop: tuple[int, VbgenError] | None = None  # the first error that stops the batch, and where
 
 
@@ -406,6 +412,7 @@ def _build_shard(
             pos = index + 1
         if len(warnings) > seen:
             result.before[pos] = warnings[seen:]
+        result.references = _reference_notes(corpus)
     except VbgenError as exc:
         result.stop = (pos, exc)
     return result
@@ -437,14 +444,14 @@ def _run_shards(
         finally:
             _progress = None
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    progress = context.Queue()
+    progress = context.Queue() if on_start or on_progress else None
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(owner, progress)) as pool:
         futures = [pool.submit(_build_shard, paths, out, k, jobs, owner, strict, template_folder) for k in range(jobs)]
-        while not all(f.done() for f in futures):
+        while progress is not None and not all(f.done() for f in futures):
             with contextlib.suppress(queue.Empty):
                 told(progress.get(timeout=0.05))
         with contextlib.suppress(queue.Empty):
-            while True:
+            while progress is not None:
                 told(progress.get_nowait())
         return [f.result() for f in futures]
 
@@ -549,7 +556,7 @@ def _merge(shards: list[_Shard]) -> tuple[BuildResult, list[_Done]]:
     if stops:
         raise min(stops, key=lambda s: s[:2])[2]
     result = BuildResult(warnings=list(shards[0].load_warnings))
-    collector = _Collector(result.warnings)
+    collector = _Collector(result.warnings, {k: v for s in shards for k, v in s.references.items()})
     before = shards[0].before
     for d in done:
         result.warnings.extend(before.get(d.index, []))

@@ -152,8 +152,8 @@ def build(
             jobs=jobs,
             strict=strict,
             template_folder=template_folder,
-            on_start=start,
-            on_progress=progress,
+            on_start=start if sys.stderr.isatty() else None,  # no progress to gather when nobody sees it
+            on_progress=progress if sys.stderr.isatty() else None,
             on_outcome=report,
             pdf=pdf,
         )

@@ -109,11 +109,13 @@ class Converters:
     its share of the files in one request (a second soffice call with the same profile passes
     its files to the running one), after which it exits. Each dies with vbgen."""
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, *, start: bool = True) -> None:
+        _prctl()  # resolved here: the child, between fork and exec, only calls it
         self.exe = soffice()
         self.bin = _binary(self.exe)
         self.profiles = [_Profile(k) for k in range(max(1, workers))]
-        self.procs: list[subprocess.Popen | None] = [self._start(p) for p in self.profiles]
+        # Not started ahead (start=False): each share's call then starts its own process.
+        self.procs: list[subprocess.Popen | None] = [self._start(p) if start else None for p in self.profiles]
         self.sent = False  # whether the converters were given their files (then they end by themselves)
 
     def _command(self, profile: _Profile) -> list[str]:
@@ -144,9 +146,15 @@ class Converters:
                 return
             cmd = [*self._command(self.profiles[k]), "--convert-to", "pdf", "--outdir", str(out_dir),
                    *map(str, shares[k])]  # fmt: skip
-            with contextlib.suppress(subprocess.TimeoutExpired):  # what was converted is kept; the rest is retried
-                subprocess.run(cmd, check=False, capture_output=True, env=self._env(self.profiles[k]),
-                               timeout=60 + timeout_per_document * len(shares[k]), preexec_fn=_die_with_parent)  # fmt: skip
+            for _attempt in range(2):  # soffice.bin ends at once after making a new profile: run it again
+                try:  # what was converted is kept; the rest is retried
+                    done = subprocess.run(cmd, check=False, capture_output=True, env=self._env(self.profiles[k]),
+                                          timeout=60 + timeout_per_document * len(shares[k]),
+                                          preexec_fn=_die_with_parent)  # fmt: skip
+                except subprocess.TimeoutExpired:
+                    return
+                if done.returncode != RESTART:
+                    return
 
         self.sent = True
         with ThreadPoolExecutor(max_workers=len(shares)) as pool:
@@ -175,6 +183,7 @@ class Converters:
 
 def _run_soffice(exe: str, files: Sequence[Path], out_dir: Path, timeout: float) -> None:
     """One headless LibreOffice process converting `files`, with a private profile (the retry)."""
+    _prctl()
     with tempfile.TemporaryDirectory(prefix="vbgen-lo-") as profile:
         cmd = [
             exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore", "--nolockcheck",
@@ -218,7 +227,7 @@ def convert(
     files = list(docx_files)
     staging = Path(tempfile.mkdtemp(prefix=f".vbgen-{os.getpid()}-", suffix=".tmp", dir=out_dir))
     try:
-        conv = converters or Converters(workers)
+        conv = converters or Converters(workers, start=False)
         try:
             conv.convert(files, staging, timeout_per_document=timeout_per_document)
         finally:
