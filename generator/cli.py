@@ -336,7 +336,7 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, as_json: bool, today: o
     try:
         entries = collect(paths)
         if ics is not None:
-            write_atomic(ics.resolve(), to_ics(entries), force=True)
+            write_atomic(ics.absolute(), to_ics(entries), force=True)  # a link there is not followed
     except VbgenError as exc:
         _fail(exc)
         return

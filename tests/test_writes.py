@@ -274,3 +274,16 @@ def test_sharded_build_gives_the_same_files_warnings_and_errors(tmp_path: Path) 
         errors.append((type(info.value), str(info.value)))
         assert not (tmp_path / f"bad{jobs}").exists()
     assert errors[0] == errors[1] and "khong-co" in errors[0][1]
+
+
+def test_deadlines_ics_does_not_follow_a_link(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    ics = tmp_path / "han.ics"
+    ics.symlink_to(victim)
+    result = run("deadlines", str(DATA), "--ics", str(ics))
+    assert result.exit_code == 2 and "không phải tệp thường" in result.output
+    assert victim.read_text() == "precious" and ics.is_symlink()
+    ok = run("deadlines", str(DATA), "--ics", str(tmp_path / "real.ics"))
+    assert ok.exit_code == 0 and (tmp_path / "real.ics").read_text().startswith("BEGIN:VCALENDAR")
+    assert not [p for p in tmp_path.iterdir() if NAME.match(p.name)]

@@ -86,7 +86,7 @@ class _Template(DocxTemplate):
                 line_number = max(exc.lineno - 4, 0)  # type: ignore[attr-defined]
                 exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in src_xml.splitlines()[line_number : line_number + 7]]  # type: ignore[attr-defined]
             raise
-        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # docxtpl's re.sub, faster
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return self.resolve_listing(dst_xml)
 

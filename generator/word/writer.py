@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from slugify import slugify
 
@@ -76,7 +77,7 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
 
 
 def zip_members(
-    members: Iterable[tuple[str, bytes | None]], raw: dict[str, tuple[zipfile.ZipInfo, bytes]] | None = None
+    members: Iterable[tuple[str, bytes | None]], raw: dict[str, tuple[list[tuple[str, Any]], bytes]] | None = None
 ) -> bytes:
     """A zip of `members` in their order, with fixed timestamps and attributes: the same input
     gives the same bytes. A member whose data is None is taken from `raw` (see compress_members):
@@ -91,11 +92,10 @@ def zip_members(
             # The low-level part: zipfile has no call to add a member compressed elsewhere, so the
             # local header and data go in as bytes and the member's ZipInfo (sizes, CRC, offset)
             # joins the list zipfile writes the central directory from.
-            cached, chunk = raw[name]  # type: ignore[index]
+            fields, chunk = raw[name]  # type: ignore[index]
             info = zipfile.ZipInfo.__new__(zipfile.ZipInfo)  # a copy (copy.copy is slow on slots)
-            for slot in zipfile.ZipInfo.__slots__:
-                if hasattr(cached, slot):
-                    setattr(info, slot, getattr(cached, slot))
+            for slot, value in fields:
+                setattr(info, slot, value)
             info.header_offset = buf.tell()
             buf.write(chunk)
             z.filelist.append(info)
@@ -104,16 +104,18 @@ def zip_members(
     return buf.getvalue()
 
 
-def compress_members(members: Iterable[tuple[str, bytes]]) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:
-    """Each member compressed once, as zip_members would: its ZipInfo and its local header with
-    the compressed data (position-free), for members that are the same in every document."""
+def compress_members(members: Iterable[tuple[str, bytes]]) -> dict[str, tuple[list[tuple[str, Any]], bytes]]:
+    """Each member compressed once, as zip_members would: its ZipInfo's fields and its local
+    header with the compressed data (position-free), for members the same in every document."""
     out = {}
     for name, data in members:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr(_zip_info(name), data)
             end = z.start_dir
-            out[name] = (z.infolist()[0], buf.getvalue()[:end])
+            info = z.infolist()[0]
+            fields = [(slot, getattr(info, slot)) for slot in zipfile.ZipInfo.__slots__ if hasattr(info, slot)]
+            out[name] = (fields, buf.getvalue()[:end])
     return out
 
 
