@@ -347,8 +347,7 @@ def _die_with(parent: int) -> None:
 
 def _worker_init(parent: int, progress: Any) -> None:
     global _progress
-    _die_with(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with(parent)  # Ctrl-C reaches the workers too: each stops its shard at once
     _progress = progress
 
 

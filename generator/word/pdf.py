@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -64,6 +65,25 @@ def _binary(exe: str) -> str | None:
     script's launcher would put another process between, which outlives a killed build)."""
     program = Path(os.path.realpath(exe)).parent / "soffice.bin"
     return str(program) if program.is_file() and os.access(program, os.X_OK) else None
+
+
+def _listening(pid: int) -> bool:
+    """Whether LibreOffice process `pid` has opened the pipe through which a second soffice call
+    hands it files (Linux: its sockets against /proc/net/unix); True where that cannot be told."""
+    try:
+        inodes = set()
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:["):
+                    inodes.add(link[8:-1])
+        with open("/proc/net/unix") as fh:
+            return any(
+                len(cols) >= 8 and cols[6] in inodes and "SingleOfficeIPC" in cols[7]
+                for cols in (line.split() for line in fh)
+            )
+    except OSError:
+        return not os.path.isdir("/proc")
 
 
 def _profile_slots() -> Path:
@@ -140,6 +160,12 @@ class Converters:
         for k, proc in enumerate(self.procs):  # a new profile makes the first start end at once
             if proc is not None and proc.poll() == RESTART:
                 self.procs[k] = self._start(self.profiles[k])
+        # Hand the files over only once each converter listens (else the call would start its own).
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(
+            p is not None and p.poll() is None and not _listening(p.pid) for p in self.procs
+        ):
+            time.sleep(0.05)
 
         def run(k: int) -> None:
             if not shares[k]:

@@ -6,7 +6,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import functools
 import hashlib
 import io
@@ -23,6 +22,11 @@ from typing import Any
 
 from slugify import slugify
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds into one folder are then not kept apart
+    fcntl = None  # type: ignore[assignment]
+
 from generator.data.model import Body, Document
 from generator.errors import KeptFileError, OutputError, Place
 from generator.i18n import _
@@ -35,6 +39,7 @@ LOCK = ".vbgen.lock"  # in --out: held by the build writing there
 # versions made `.<name>.<pid>.tmp`. Only these are ever cleaned up, and only once their build is gone.
 TEMP_NAME = re.compile(r"^\.(?:vbgen-(?P<pid>\d+)-[A-Za-z0-9_]+|.+\.(?:docx|pdf|yaml|ics|json)\.(?P<old>\d+))\.tmp$")
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+_NOFOLLOW, _DIRECTORY, _CLOEXEC = (getattr(os, f"O_{f}", 0) for f in ("NOFOLLOW", "DIRECTORY", "CLOEXEC"))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -181,14 +186,14 @@ def sync_files(paths: list[Path], folder: Path) -> None:
         return
     fn = _syncfs() if len(paths) > 1 else None
     if fn is not None:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fd = os.open(folder, os.O_RDONLY | _DIRECTORY)
         try:
             if fn(fd) == 0:  # type: ignore[operator]
                 return
         finally:
             os.close(fd)
     for path in paths:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
         try:
             os.fsync(fd)
         finally:
@@ -198,7 +203,7 @@ def sync_files(paths: list[Path], folder: Path) -> None:
 def sync_dir(folder: Path) -> None:
     """Put the folder's entries (the renames) on disk."""
     with contextlib.suppress(OSError):  # some filesystems cannot fsync a folder; nothing more to do there
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fd = os.open(folder, os.O_RDONLY | _DIRECTORY)
         try:
             os.fsync(fd)
         finally:
@@ -217,7 +222,7 @@ class Manifest:
         self.files: dict[str, str] = {}
         self.changed = False
         with contextlib.suppress(OSError, ValueError):  # missing or unreadable: vbgen owns nothing there
-            fd = os.open(folder / MANIFEST, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = os.open(folder / MANIFEST, os.O_RDONLY | _NOFOLLOW)
             with open(fd, "rb") as fh:
                 if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                     data = json.loads(fh.read(MAX_MANIFEST_BYTES))
@@ -279,7 +284,7 @@ def finalize(
         if st is not None:
             if not stat.S_ISREG(st.st_mode):
                 raise OutputError(_("đường dẫn đã có và không phải tệp thường; không ghi"), Place(target))
-            fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = os.open(target, os.O_RDONLY | _NOFOLLOW)
             with open(fd, "rb") as fh:
                 old = digest(fh.read())
             if old == hash_:
@@ -369,12 +374,13 @@ def locked(out: Path) -> Iterator[None]:
     into the same folder stops at once with a message naming the first one's process."""
     path = out / LOCK
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o644)
     except OSError as exc:
         raise OutputError(_("không mở được tệp khóa: {reason}", reason=exc.strerror), Place(path)) from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
             raise OutputError(
