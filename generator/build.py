@@ -133,12 +133,12 @@ class _Notes:
     doc_id: str
     problems: list[str]
     warnings: list[str]
-    empty: list[tuple[str, str]]  # (place, title) of each table without rows
+    empty: list[tuple[str, str, str]]  # (file, place, title) of each table without rows
     unverified: list[str]  # ids of the unverified references it cites (see _reference_notes)
 
 
-def _notes(corpus: Corpus, loaded: LoadedDocument, ctx: DocumentContext) -> _Notes:
-    empty = [(str(place), title) for place, title in ctx.empty_tables]
+def _notes(loaded: LoadedDocument, ctx: DocumentContext) -> _Notes:
+    empty = [(str(getattr(place, "file", "")), str(place), title) for place, title in ctx.empty_tables]
     return _Notes(loaded.doc_id, list(loaded.problems), list(ctx.warnings), empty, list(ctx.unverified))
 
 
@@ -162,8 +162,8 @@ class _Collector:
     def add(self, notes: _Notes) -> None:
         self.warnings.extend(notes.problems)
         self.warnings.extend(w for w in notes.warnings if w not in self.warnings)
-        for place, title in notes.empty:
-            self.empty.setdefault(f"{place}|{title}", (place, []))[1].append(notes.doc_id)
+        for file, place, title in notes.empty:  # one warning per table of the catalogue or data
+            self.empty.setdefault(f"{file}|{title}", (place, []))[1].append(notes.doc_id)
         for ref_id in notes.unverified:
             self.unverified[ref_id] = self.unverified.get(ref_id, 0) + 1
 
@@ -247,7 +247,7 @@ def iter_jobs(corpus: Corpus, warnings: list[str]) -> Iterator[Job]:
     for loaded in documents(corpus, warnings):
         check_consistency(loaded, numbers)
         ctx = build_context(corpus, loaded)
-        collector.add(_notes(corpus, loaded, ctx))
+        collector.add(_notes(loaded, ctx))
         name = output_name(loaded.document, ctx.issuer, ctx.title)
         if name in names:
             raise _same_name(name, names[name], loaded.source.path)
@@ -278,15 +278,6 @@ def count_documents(corpus: Corpus) -> int:
             if res is not None:
                 total += 1 + (res.results.scoring is not None)
     return total
-
-
-def strict_problem(job: Job) -> VbgenError | None:
-    """Under --strict, the warnings that make a document fail (a plan item without its result)."""
-    if not job.loaded.problems:
-        return None
-    return DataError("--strict: " + "; ".join(job.loaded.problems))
-
-
 
 
 # -- the batch: shards rendered by workers, placed by the parent -----------------------------------
@@ -352,11 +343,17 @@ def _worker_init(parent: int, progress: Any) -> None:
 
 
 def _render_one(
-    corpus: Corpus, loaded: LoadedDocument, index: int, out: Path, owner: int, strict: bool, template_folder: Path | None
+    corpus: Corpus,
+    loaded: LoadedDocument,
+    index: int,
+    out: Path,
+    owner: int,
+    strict: bool,
+    template_folder: Path | None,
 ) -> _Done:
     ctx = build_context(corpus, loaded)
     name = output_name(loaded.document, ctx.issuer, ctx.title)
-    done = _Done(index, name, loaded.source.path, _notes(corpus, loaded, ctx))
+    done = _Done(index, name, loaded.source.path, _notes(loaded, ctx))
     try:
         if strict and loaded.problems:
             raise DataError("--strict: " + "; ".join(loaded.problems))

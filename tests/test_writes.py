@@ -229,7 +229,9 @@ def test_rebuild_replaces_its_own_output_and_keeps_a_hand_edit(tmp_path: Path) -
 
     # The data changed: vbgen's own earlier output is replaced without --force.
     plan = data / "ke-hoach.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("Tổng hợp kết quả, báo cáo.", "Tổng hợp, báo cáo.", 1), "utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("Tổng hợp kết quả, báo cáo.", "Tổng hợp, báo cáo.", 1), "utf-8"
+    )
     changed = run("build", str(data), "--out", str(out))
     assert changed.exit_code == 0, changed.output
     assert "1 văn bản đã ghi, 0 không đổi, 0 lỗi." in changed.output and str(path) in changed.stdout

@@ -84,7 +84,8 @@ class _Template(DocxTemplate):
         except jinja2.TemplateError as exc:
             if getattr(exc, "lineno", None) is not None:
                 line_number = max(exc.lineno - 4, 0)  # type: ignore[attr-defined]
-                exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in src_xml.splitlines()[line_number : line_number + 7]]  # type: ignore[attr-defined]
+                around = src_xml.splitlines()[line_number : line_number + 7]
+                exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in around]  # type: ignore[attr-defined]
             raise
         dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # docxtpl's re.sub, faster
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
