@@ -289,3 +289,34 @@ def test_deadlines_ics_does_not_follow_a_link(tmp_path: Path) -> None:
     ok = run("deadlines", str(DATA), "--ics", str(tmp_path / "real.ics"))
     assert ok.exit_code == 0 and (tmp_path / "real.ics").read_text().startswith("BEGIN:VCALENDAR")
     assert not [p for p in tmp_path.iterdir() if NAME.match(p.name)]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (.ci/run installs it)")
+def test_killed_pdf_build_leaves_no_converter_behind(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO))
+    from benchmarks.province import make_province
+
+    data = make_province(tmp_path / "province", 10)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "generator", "build", str(data), "--out", str(out), "--jobs", "2", "--pdf"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    converters: set[int] = set()
+    deadline = time.time() + 60
+    while time.time() < deadline and len(converters) < 2 and proc.poll() is None:
+        converters = {p for p in _children(proc.pid) if _comm(p).startswith("soffice")}
+        time.sleep(0.02)
+    assert len(converters) >= 2, "the build ended before its converters could be seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_running(p) for p in converters):
+        time.sleep(0.05)
+    assert not [p for p in converters if _running(p)]
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as fh:
+            return fh.read().strip()
+    except OSError:
+        return ""
