@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.data.load import Corpus, LoadedDocument, load
-from generator.errors import DataError, KeptFileError, OutputError, UnknownIdError, VbgenError, suggest
+from generator.errors import DataError, KeptFileError, OutputError, Place, UnknownIdError, VbgenError, suggest
 from generator.family.context import DocumentContext, build_context
 from generator.family.derive import document_reference, register_documents, subplans
 from generator.family.reports import reports
@@ -573,7 +573,13 @@ def _place(
 ) -> None:
     """Put the batch in place: sync every temporary's data, rename each over its target (or
     keep the target), sync the folder, record what was written in the manifest."""
-    sync_files([d.temp for d in done if d.temp is not None], out)
+    temps = [d.temp for d in done if d.temp is not None]
+    try:
+        sync_files(temps, out)
+    except OSError as exc:  # the disk refused the batch's data (full, failing): nothing is put in place
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+        raise OutputError(_("không ghi được tệp: {reason}", reason=exc.strerror), Place(out)) from None
     for d in done:
         if d.error is not None or d.temp is None:
             outcome = Outcome(d.name, d.source, None, "failed", d.error)

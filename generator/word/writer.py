@@ -378,11 +378,14 @@ def locked(out: Path) -> Iterator[None]:
     except OSError as exc:
         raise OutputError(_("không mở được tệp khóa: {reason}", reason=exc.strerror), Place(path)) from None
     try:
+        busy = False
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+        except OSError as exc:  # a filesystem that cannot lock at all (ENOLCK…): the build goes on without
+            busy = exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES)
+        if busy:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"  # held by another build
             raise OutputError(
                 _(
                     "thư mục {out} đang được một lần dựng khác ghi (tiến trình {pid}); đợi lần đó xong rồi chạy lại",
