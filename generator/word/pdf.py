@@ -136,7 +136,7 @@ class Converters:
         self.profiles = [_Profile(k) for k in range(max(1, workers))]
         # Not started ahead (start=False): each share's call then starts its own process.
         self.procs: list[subprocess.Popen | None] = [self._start(p) if start else None for p in self.profiles]
-        self.sent = False  # whether the converters were given their files (then they end by themselves)
+        self.handed: set[int] = set()  # the converters given files (they then end by themselves)
 
     def _command(self, profile: _Profile) -> list[str]:
         program = self.bin or self.exe
@@ -182,17 +182,17 @@ class Converters:
                 if done.returncode != RESTART:
                     return
 
-        self.sent = True
+        self.handed = {k for k, share in enumerate(shares) if share}
         with ThreadPoolExecutor(max_workers=len(shares)) as pool:
             list(pool.map(run, range(len(shares))))
 
     def close(self) -> None:
         """Stop whatever converter is still running (one given no files) and release the profiles."""
-        for proc in self.procs:
+        for k, proc in enumerate(self.procs):
             if proc is None:
                 continue
             try:
-                proc.wait(timeout=5 if self.sent else 0)  # after its request a converter ends by itself
+                proc.wait(timeout=5 if k in self.handed else 0)  # after its request a converter ends by itself
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
