@@ -175,7 +175,9 @@ def main(lang: str | None) -> None:
 @main.command(
     help=N_("""Dựng mọi văn bản mà dữ liệu ở PATHS mô tả; in đường dẫn mỗi tệp đã ghi.
 
-    Mã thoát: 0 xong · 1 có văn bản lỗi (các văn bản khác vẫn được ghi) · 2 dữ liệu sai."""),
+    Tệp vbgen đã ghi mà chưa ai sửa được ghi lại không cần --force; tệp đã sửa tay được giữ nguyên.
+
+    Mã thoát: 0 xong · 1 có văn bản lỗi hoặc tệp được giữ nguyên (các văn bản khác vẫn được ghi) · 2 dữ liệu sai."""),
     epilog=N_("""\b
 Ví dụ:
   vbgen build data --out out
@@ -229,7 +231,7 @@ def build(
             bar.update(1)
 
     def report(outcome) -> None:
-        if outcome.path is not None and not quiet:
+        if outcome.status == "written" and not quiet:  # an unchanged file is counted, not listed as written
             click.echo(str(outcome.path))
 
     try:
@@ -240,9 +242,10 @@ def build(
             jobs=jobs,
             strict=strict,
             template_folder=template_folder,
-            on_start=start,
-            on_progress=progress,
+            on_start=start if sys.stderr.isatty() else None,  # no progress to gather when nobody sees it
+            on_progress=progress if sys.stderr.isatty() else None,
             on_outcome=report,
+            pdf=pdf,
         )
     except VbgenError as exc:
         _fail(exc)
@@ -264,27 +267,27 @@ def build(
         click.echo(_("lỗi ở {file} ({count} văn bản):", file=file, count=len(errors)), err=True)
         for line in errors:
             click.echo(f"  {line}", err=True)
-    written = sum(1 for o in result.outcomes if o.status == "written")
-    unchanged = sum(1 for o in result.outcomes if o.status == "unchanged")
-    click.echo(
-        _(
-            "{written} văn bản đã ghi, {unchanged} không đổi, {failed} lỗi.",
-            written=written,
-            unchanged=unchanged,
-            failed=len(result.failed),
-        ),
-        err=True,
-    )
+    for o in result.kept:
+        click.echo(_("giữ nguyên: {error}", error=o.error), err=True)
+    counts = {"written": result.count("written"), "unchanged": result.count("unchanged"), "failed": len(result.failed)}
+    if result.kept:
+        summary = _(
+            "{written} văn bản đã ghi, {unchanged} không đổi, {kept} giữ nguyên (đã sửa tay), {failed} lỗi.",
+            kept=len(result.kept),
+            **counts,
+        )
+    else:
+        summary = _("{written} văn bản đã ghi, {unchanged} không đổi, {failed} lỗi.", **counts)
+    click.echo(summary, err=True)
     if pdf:
-        from generator.word.pdf import convert
-
-        try:
-            pdfs = convert(result.written, out, workers=jobs)
-        except VbgenError as exc:
-            _fail(exc)  # the .docx files are written; exit 2 says the PDFs are not
-        for path in [] if quiet else pdfs:
+        if result.pdf_error is not None:
+            _fail(result.pdf_error)  # the .docx files are written; exit 2 says the PDFs are not
+        for path in [] if quiet else result.pdfs:
             click.echo(str(path))
-        click.echo(_("{count} tệp PDF đã ghi.", count=len(pdfs)), err=True)
+        for path in result.pdfs_kept:
+            click.echo(_("giữ nguyên: {error}", error=f"{path}: " + _("tệp đã có với nội dung khác; không ghi đè")),
+                       err=True)  # fmt: skip
+        click.echo(_("{count} tệp PDF đã ghi.", count=len(result.pdfs)), err=True)
     raise SystemExit(result.exit_code)
 
 
@@ -445,7 +448,7 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, force: bool, as_json: b
     try:
         entries = collect(paths)
         if ics is not None:
-            write_ics(entries, ics, force=force)
+            write_ics(entries, ics, force=force)  # a link there is not followed
     except VbgenError as exc:
         _fail(exc)
         return

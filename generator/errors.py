@@ -81,6 +81,10 @@ class OutputError(VbgenError):
     """An output cannot be written: an existing different file, an unsafe name, a full disk."""
 
 
+class KeptFileError(OutputError):
+    """An output file exists and was changed since vbgen wrote it (or vbgen never wrote it): kept."""
+
+
 class ConversionError(VbgenError):
     """Converting to PDF failed or is not possible on this machine."""
 

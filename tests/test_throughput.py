@@ -53,3 +53,31 @@ def test_pdf_without_libreoffice(tmp_path: Path) -> None:
     assert "libreoffice-writer-nogui" in result.output
     assert len(list((tmp_path / "out").glob("*.docx"))) >= 23  # the .docx files are still written
     assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (.ci/run installs it)")
+def test_build_pdf_places_pdfs_safely_and_leaves_nothing_running(tmp_path: Path) -> None:
+    import json
+    import os
+
+    from .helpers import FIXTURES
+
+    out = tmp_path / "out"
+    result = build([FIXTURES / "ubnd-tinh"], out, pdf=True, jobs=2)
+    assert result.pdf_error is None and len(result.pdfs) == 1
+    [pdf] = result.pdfs
+    assert pdf.parent == out.resolve() and page_count(pdf) >= 1
+    assert pdf.name in json.loads((out / ".vbgen-manifest.json").read_text())["files"]
+    assert not list(out.glob(".vbgen-*.tmp"))  # the private folder LibreOffice wrote into is gone
+    children = set()
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        with open(f"/proc/{os.getpid()}/task/{task}/children") as fh:
+            children.update(fh.read().split())
+    names = []
+    for child in children:
+        with open(f"/proc/{child}/comm") as fh:
+            names.append(fh.read().strip())
+    assert not [n for n in names if n.startswith("soffice")], names
+    pdf.write_bytes(b"%PDF-1.4 edited by hand")  # a PDF changed by hand is kept, and said so
+    again = build([FIXTURES / "ubnd-tinh"], out, pdf=True)
+    assert again.pdfs_kept == [pdf] and pdf.read_bytes() == b"%PDF-1.4 edited by hand"

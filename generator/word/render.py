@@ -6,9 +6,10 @@ import datetime as dt
 import functools
 import io
 import re
+import weakref
 import zipfile
 from copy import deepcopy as copy_element
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from generator.nd30.header import wrap_name
 from generator.nd30.text import BoundedSandbox, ExpressionLimit, Rich, bounded_number, refuse_callable
 from generator.word.docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
 from generator.word.package import read_package
-from generator.word.writer import zip_members
+from generator.word.writer import compress_members, zip_members
 
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
 RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
@@ -76,6 +77,27 @@ class _Template(DocxTemplate):
         return xml
 
     _patched: dict[str, str] = {}  # noqa: RUF012 - source XML → docxtpl's cleaned XML, per process
+
+    def part_source(self, xml: str) -> str:
+        """A part's XML as render_xml_part hands it to Jinja (cleaned, a line per paragraph):
+        computed once per template and process, then given to render_source for each document."""
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", self.patch_xml(xml))
+
+    def render_source(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: jinja2.Environment) -> str:
+        """docxtpl's render_xml_part from a part_source(): the same steps and result, without
+        redoing the per-template work for each document."""
+        try:
+            self.current_rendering_part = part
+            dst_xml = jinja_env.from_string(src_xml).render(context)
+        except jinja2.TemplateError as exc:
+            if getattr(exc, "lineno", None) is not None:
+                line_number = max(exc.lineno - 4, 0)  # type: ignore[attr-defined]
+                around = src_xml.splitlines()[line_number : line_number + 7]
+                exc.docx_context = [re.sub(r"<[^>]+>", "", x) for x in around]  # type: ignore[attr-defined]
+            raise
+        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # docxtpl's re.sub, faster
+        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self.resolve_listing(dst_xml)
 
     def patch_xml(self, src_xml: str) -> str:
         cached = self._patched.get(src_xml)
@@ -137,6 +159,9 @@ class PreparedTemplate:
     header_members: dict[str, str]  # relationship id → member name, for headers and footers
     styles: Styles
     text_width_mm: float
+    body_source: str = ""  # the body as Jinja source (part_source)
+    tagged_parts: list[tuple[str, str, Any, str]] = field(default_factory=list)  # member, source, part, encoding
+    raw: dict[str, Any] = field(default_factory=dict)  # members the same in every document, compressed once
 
 
 @functools.lru_cache(maxsize=8)
@@ -162,7 +187,24 @@ def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
     }
     section = tpl.docx.sections[0]
     width = (section.page_width - section.left_margin - section.right_margin) / 36000
-    return PreparedTemplate(tpl, members, document[: m.start()], document[m.end() :], headers, Styles(tpl.docx), width)
+    pt = PreparedTemplate(tpl, members, document[: m.start()], document[m.end() :], headers, Styles(tpl.docx), width)
+    pt.body_source = tpl.part_source(tpl.get_xml())
+    # Headers and footers as docxtpl renders them (in its order); one without a tag gives the same
+    # XML for every document, so it is rendered here once and compressed with the static members.
+    constant: dict[str, bytes] = {}
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for rel_id, part in tpl.get_headers_footers(uri):
+            xml = tpl.get_part_xml(part)
+            encoding = tpl.get_headers_footers_encoding(xml)
+            source = tpl.part_source(xml)
+            name = headers[rel_id]
+            if any(mark in source for mark in ("{{", "{%", "{#")):
+                pt.tagged_parts.append((name, source, part, encoding))
+            else:
+                constant[name] = tpl.render_source(source, part, {}, jinja_env()).encode(encoding)
+    changing = {"word/document.xml", "docProps/core.xml"} | {name for name, *_ in pt.tagged_parts}
+    pt.raw = compress_members((name, constant.get(name, data)) for name, data in members if name not in changing)
+    return pt
 
 
 @dataclass
@@ -200,9 +242,11 @@ def render_input(inp: RenderInput, template: Path) -> bytes:
     values = inp.values
     env = jinja_env()
     try:
-        body_xml = pt.tpl.build_xml(values, env)
-        parts = dict(pt.tpl.build_headers_footers_xml(values, pt.tpl.HEADER_URI, env))
-        parts.update(pt.tpl.build_headers_footers_xml(values, pt.tpl.FOOTER_URI, env))
+        body_xml = pt.tpl.render_source(pt.body_source, pt.tpl.docx._part, values, env)
+        parts = {
+            name: pt.tpl.render_source(source, part, values, env).encode(encoding)
+            for name, source, part, encoding in pt.tagged_parts
+        }
     except ExpressionLimit as exc:
         raise TemplateError(_("mẫu {template}: {what}", template=template.name, what=exc)) from None
     except RecursionError:
@@ -248,9 +292,9 @@ def render_input(inp: RenderInput, template: Path) -> bytes:
     replaced = {
         "word/document.xml": (pt.document_head + etree.tostring(body, encoding="unicode") + pt.document_tail).encode(),
         "docProps/core.xml": core_properties(inp),
-        **{pt.header_members[rel_id]: xml for rel_id, xml in parts.items()},
+        **parts,
     }
-    return zip_members([(name, replaced.get(name, data)) for name, data in pt.members])
+    return zip_members([(name, replaced.get(name)) for name, _data in pt.members], pt.raw)
 
 
 # -- layout computed from the text -----------------------------------------------------------------
@@ -260,25 +304,37 @@ def _text(p: Any) -> str:
     return "".join(t.text or "" for t in p.iter(qn("w:t")))
 
 
-def _containers(body: Any, pt: PreparedTemplate) -> list[tuple[list[Any], float]]:
-    """Each run of sibling paragraphs, with the width available to them: the body, each cell."""
-    out = [([c for c in body if c.tag == qn("w:p")], pt.text_width_mm)]
-    for tc in body.iter(qn("w:tc")):
-        width = pt.text_width_mm
-        tcw = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
-        if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None) and tcw.get(qn("w:w")):
-            width = int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
-        out.append(([c for c in tc if c.tag == qn("w:p")], width))
-    return out
-
-
 def _first_run(p: Any) -> Any | None:
     return next((r for r in p.iter(qn("w:r")) if any((t.text or "").strip() for t in r.iter(qn("w:t")))), None)
 
 
+_WIDTHS: weakref.WeakKeyDictionary[Styles, dict[tuple, float]] = weakref.WeakKeyDictionary()
+
+
 def _width_of(p: Any, styles: Styles) -> float:
-    fmt = styles.run_format(p, _first_run(p))
-    return text_width_mm(_text(p).strip(), fmt.size or 14, fmt.bold)
+    """The printed width of a paragraph's text (in its first run's font), remembered per styles,
+    paragraph style, run formatting and text: a batch sizes the same few texts again and again."""
+    run = _first_run(p)
+    text = _text(p).strip()
+    ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+    rpr = run.find(qn("w:rPr")) if run is not None else None
+    key = (ps.get(qn("w:val")) if ps is not None else None, etree.tostring(rpr) if rpr is not None else b"", text)
+    cache = _WIDTHS.setdefault(styles, {})
+    width = cache.get(key)
+    if width is None:
+        if len(cache) > 4096:  # a bound for a long-lived process; a batch needs a few hundred
+            cache.clear()
+        fmt = styles.run_format(p, run)
+        width = cache[key] = text_width_mm(text, fmt.size or 14, fmt.bold)
+    return width
+
+
+def _cell_width(tc: Any, pt: PreparedTemplate) -> float:
+    width = pt.text_width_mm
+    tcw = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
+    if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None) and tcw.get(qn("w:w")):
+        width = int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
+    return width
 
 
 def wrap_names(body: Any, pt: PreparedTemplate) -> None:
@@ -288,8 +344,9 @@ def wrap_names(body: Any, pt: PreparedTemplate) -> None:
     header = body.find(qn("w:tbl"))  # the header table comes first; no other table holds names
     if header is None:
         return
-    for paragraphs, avail in _containers(header, pt)[1:]:  # its cells
-        for p in paragraphs:
+    for tc in header.iter(qn("w:tc")):  # its cells
+        avail = _cell_width(tc, pt)
+        for p in [c for c in tc if c.tag == qn("w:p")]:
             ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
             if ps is None or ps.get(qn("w:val")) not in wanted or not _text(p).strip():
                 continue
@@ -335,32 +392,47 @@ def _set_text(p: Any, text: str) -> None:
 def size_rules(body: Any, pt: PreparedTemplate) -> None:
     """Set each rule line's length from the text above it (ND30: the agency name's rule 1/3-1/2 of
     the name, the tiêu ngữ's as long as the tiêu ngữ, the trích yếu's 1/3-1/2 of it), and the
-    DỰ THẢO box to its text."""
+    DỰ THẢO box to its text. Only the few paragraphs in a rule or box style are visited, each in
+    its container (the body or a table cell), and widths are remembered (see _width_of)."""
     styles = pt.styles
     wanted = {styles.style_id(n) for n in (*RULE_STYLES, *BOX_STYLES)} - {None}
-    for paragraphs, avail in _containers(body, pt):
-        for i, p in enumerate(paragraphs):
-            ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-            if ps is None or ps.get(qn("w:val")) not in wanted:
-                continue  # only rules and boxes are sized: skip the rest cheaply
-            style_name = styles.style_name(p) or ""
-            if style_name in BOX_STYLES and _text(p).strip():
-                _set_indent(p, max((avail - _width_of(p, styles) - 2 * BOX_PADDING_MM) / 2, 0))
+    w_p, w_ppr, w_tc, w_val = qn("w:p"), qn("w:pPr"), qn("w:tc"), qn("w:val")
+    for ps in body.iter(qn("w:pStyle")):
+        if ps.get(w_val) not in wanted:
+            continue
+        ppr = ps.getparent()
+        p = ppr.getparent() if ppr.tag == w_ppr else None
+        if p is None or p.tag != w_p or p.find(w_ppr + "/" + qn("w:pStyle")) is not ps:
+            continue
+        container = p.getparent()
+        if container is body:
+            avail = pt.text_width_mm
+        elif container is not None and container.tag == w_tc:
+            avail = _cell_width(container, pt)
+        else:
+            continue
+        style_name = styles.style_name(p) or ""
+        if style_name in BOX_STYLES and _text(p).strip():
+            _set_indent(p, max((avail - _width_of(p, styles) - 2 * BOX_PADDING_MM) / 2, 0))
+            continue
+        share = RULE_STYLES.get(style_name)
+        if share is None:
+            continue
+        # The text just above: the nearest paragraphs with text that share one style.
+        group: list[Any] = []
+        name = None
+        for q in p.itersiblings(w_p, preceding=True):
+            if not _text(q).strip():
                 continue
-            share = RULE_STYLES.get(style_name)
-            if share is None:
-                continue
-            above = [q for q in paragraphs[:i] if _text(q).strip()]
-            if not above:
-                continue
-            name = styles.style_name(above[-1])
-            group = []
-            for q in reversed(above):
-                if styles.style_name(q) != name:
-                    break
-                group.append(q)
-            length = min(max(_width_of(q, styles) for q in group), avail) * share
-            _set_indent(p, max((avail - length) / 2, 0))
+            q_name = styles.style_name(q)
+            if group and q_name != name:
+                break
+            name = q_name
+            group.append(q)
+        if not group:
+            continue
+        length = min(max(_width_of(q, styles) for q in group), avail) * share
+        _set_indent(p, max((avail - length) / 2, 0))
 
 
 def shape_tables(body: Any, tables: list[TableData], pt: PreparedTemplate) -> None:
