@@ -19,6 +19,7 @@ Ví dụ / Examples:
   vbgen lint out/*.docx
   vbgen deadlines data --ics han.ics
   vbgen draft data --year 2025 --out du-thao-2025
+  vbgen import ke-hoach-2024.docx --out nhap --data data
   vbgen schema > vbgen.schema.json
 """
 
@@ -393,6 +394,47 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
     click.echo(
         _("{n} điểm cần xem lại; dựng bản dự thảo: vbgen build {out} --out <thư mục>", n=reviews, out=out), err=True
     )
+
+
+@main.command(
+    "import",
+    epilog="""\b
+Ví dụ:
+  vbgen import ke-hoach-2024.docx --out nhap --data data
+  vbgen build nhap --out out
+""",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi.")
+@click.option("--data", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Thư mục dữ liệu có sẵn (directory.yaml) để đối chiếu cơ quan, văn bản.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
+@click.option("--json", "as_json", is_flag=True, help="In bản tóm tắt dạng JSON.")
+def import_(files: tuple[Path, ...], out: Path, data_root: Path | None, force: bool, as_json: bool) -> None:
+    """Đọc văn bản Word (.docx) thành dữ liệu vbgen: cơ quan, văn bản dẫn chiếu, văn bản.
+
+    Each file gives a data file (block YAML with a review list at its top); bodies and references
+    go to OUT/directory.yaml and OUT/references.yaml. A file that cannot be read stops the import
+    before anything is written (exit 2).
+    """
+    from generator.errors import VbgenError
+    from generator.family.draft import REVIEW
+    from generator.i18n import _
+    from generator.importer.api import import_documents
+
+    try:
+        report = import_documents(list(files), out, data_root, force=force)
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    for path in report.written:
+        click.echo(str(path))
+    for doc in report.documents:
+        for item in doc.review:
+            click.echo(f"{doc.source}: {_(REVIEW)}: {item}", err=True)
 
 
 @main.command()

@@ -1,0 +1,791 @@
+"""One Word document read back into vbgen data: the anatomy's parts through each ND30 rule's reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docx.oxml.ns import qn
+from docx.table import Table
+
+from generator.data.model import Recipients, Reference, Signer
+from generator.errors import DataError, InputError, Place
+from generator.i18n import _
+from generator.importer.directory import Directory, norm, slug_id, soft_case
+from generator.importer.source import open_docx
+from generator.importer.text import clean, escape, marked
+from generator.lint.anatomy import Anatomy, Line, analyse
+from generator.nd30 import citations
+from generator.nd30.dates import parse_date_line, parse_short_date, short_date
+from generator.nd30.numbering import (
+    DOC_TYPES,
+    kind_code,
+    parse_number_line,
+    parse_point_letter,
+    parse_roman,
+    parse_type_name,
+)
+from generator.nd30.recipients import (
+    ALL_UNITS,
+    DEFAULT_MARKS,
+    parse_keep_line,
+    parse_recipient_line,
+    parse_typist,
+    recipient_lines,
+)
+from generator.nd30.signature import authority_lines, read_authority
+from generator.nd30.text import parse_markup, render_text
+
+END_MARK = "./."
+_SECTION_RE = re.compile(r"^(?P<n>[IVXLC]+)\s*\.\s+(?P<rest>\S.*)$")
+_ITEM_RE = re.compile(r"^(?P<n>\d{1,2})\.\s+(?P<rest>\S.*)$")
+_POINT_RE = re.compile(r"^(?P<n>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$")
+_DEADLINE_RE = re.compile(r"trước ngày (?P<d>\d{1,2}/\d{1,2}/\d{4})")
+_PERCENT_RE = re.compile(r"(\d+(?:,\d+)?)\s*%")
+_GROUP_LINE = ("Các ", "Như ", "Chủ tịch", "Chánh", "Thường trực", "Lãnh đạo", "Website", "Cổng ", "CT,", "Trang ")
+
+
+@dataclass
+class _Node:
+    """A part of the body as read: its label's level, title or text, content and children."""
+
+    level: int  # 0 the document, 1 I., 2 1., 3 a)
+    title: str | None = None
+    text: str | None = None
+    entries: list[tuple[str, Any]] = field(default_factory=list)  # (p|b|sb|table, value), before children
+    children: list[_Node] = field(default_factory=list)
+    target: bool = False
+
+
+@dataclass
+class Imported:
+    """One document read back: its data, the file it goes to, and what to review."""
+
+    source: Path
+    plan: dict[str, Any]
+    issuer: str
+    relpath: Path
+    review: list[str] = field(default_factory=list)
+
+
+class DocumentReader:
+    """Reads one .docx with the help of a Directory shared by all documents of an import."""
+
+    def __init__(self, path: Path, directory: Directory) -> None:
+        self.path = path
+        self.dir = directory
+        self.review: list[str] = []
+        self.emphasis_lost = 0
+        self.year: int | None = None
+        self.deadlines: list[dict[str, Any]] = []
+        self.date: dt.date | None = None
+        self.place_name = ""
+
+    def note(self, message: str) -> None:
+        if message not in self.review:
+            self.review.append(message)
+
+    # --- the whole document ---------------------------------------------------------------
+
+    def read(self) -> Imported:
+        doc = open_docx(self.path)
+        a = analyse(doc)
+        recipients, authority = self._signature_parts(a)
+        head = self._header(a)
+        issuer_id, type_code, number = head
+        issuer = self.dir.bodies[issuer_id]
+        plan: dict[str, Any] = {"type": type_code}
+        if number is not None:
+            plan["number"] = number
+        if self.date is not None:
+            plan["date"] = self.date
+        if self.date is None or self.year != self.date.year:
+            plan["year"] = self.year
+        plan["issuer"] = issuer_id
+        title = clean(" ".join(ln.text for ln in a.summary))
+        if not title:
+            raise InputError(_("không thấy trích yếu (dòng tên văn bản dưới tên loại)"), Place(self.path))
+        plan["title"] = self._year_var(escape(title))
+        drafted_by, keep, typist, roles = self._recipients(recipients, issuer_id)
+        plan["drafted_by"] = drafted_by
+        plan["signer"] = self._signer(authority, issuer_id)
+        if typist:
+            plan["typist"] = typist
+        body = self._body(a)
+        plan.update(body)
+        if self.deadlines:
+            plan["deadlines"] = self.deadlines
+        if keep:
+            roles["keep"] = keep
+        plan["recipients"] = roles
+        # Reorder to the README's order: identity, then text, then roles.
+        order = ["type", "number", "date", "year", "issuer", "title", "drafted_by", "signer", "typist", "subplans",
+                 "basis", "deadlines", "opening", "sections", "closing", "recipients"]  # fmt: skip
+        plan = {k: plan[k] for k in order if k in plan}
+        if self.emphasis_lost:
+            self.note(_("{n} đoạn có chữ đậm/nghiêng không ghi lại được bằng dấu **/*: đã bỏ định dạng", n=self.emphasis_lost))
+        rel = Path(issuer_id) / str(self.year) / f"{slug_id(self._file_slug(type_code, number, title), set())}.yaml"
+        return Imported(self.path, plan, issuer_id, rel, self.review)
+
+    def _file_slug(self, type_code: str, number: int | None, title: str) -> str:
+        words = " ".join(title.split()[:8])
+        return f"{DOC_TYPES[type_code]} {number or ''} {words}"
+
+    # --- header -----------------------------------------------------------------------------
+
+    def _header(self, a: Anatomy) -> tuple[str, str, int | None]:
+        missing = []
+        agency = [clean(ln.text) for ln in a.agency] or [
+            clean(ln.text) for ln in a.header_left if ln.text and ln.all_caps and not ln.text.startswith("Số")
+        ]
+        parent = [clean(ln.text) for ln in a.parent] if a.agency else []
+        if not agency:
+            missing.append(_("tên cơ quan ban hành (ô trái của bảng tiêu đề)"))
+        number_line = parse_number_line(a.number.text) if a.number else None
+        date_line = parse_date_line(a.date.text) if a.date else None
+        if number_line is None and date_line is None:
+            missing.append(_("dòng 'Số:' hoặc dòng địa danh, ngày tháng"))
+        type_code = parse_type_name(a.title.text) if a.title else None
+        if a.title is not None and type_code is None and number_line and number_line.type_code:
+            type_code = number_line.type_code
+        if type_code is None:
+            missing.append(_("tên loại văn bản (KẾ HOẠCH, BÁO CÁO … theo Phụ lục III)"))
+        if missing:
+            raise InputError(
+                _("không nhận ra phần đầu văn bản theo Nghị định 30: thiếu {what}", what="; ".join(missing)),
+                Place(self.path),
+            )
+        assert type_code is not None
+        self.place_name = date_line.place if date_line else ""
+        self.date = date_line.date if date_line else None
+        self.year = (date_line.year if date_line else None) or (self.date.year if self.date else None)
+        if date_line and date_line.date is None and date_line.month:
+            self.note(_("dòng ngày có tháng {m} nhưng chưa có ngày: bản dựng in ngày và tháng để trống", m=date_line.month))
+        if self.year is None:
+            found = re.search(r"năm (\d{4})", " ".join(ln.text for ln in a.summary))
+            self.year = int(found.group(1)) if found else None
+            self.note(_("dòng ngày không có năm: lấy năm {year} từ trích yếu", year=self.year))
+        if self.year is None:
+            raise InputError(_("không thấy năm của văn bản (dòng ngày tháng, trích yếu)"), Place(self.path))
+        code = number_line.agency_code if number_line else None
+        if number_line and number_line.type_code and number_line.type_code != type_code:
+            self.note(_("ký hiệu '{sym}' không khớp tên loại {kind}", sym=a.number.text if a.number else "", kind=type_code))
+        issuer_id = self._issuer(agency, parent, code)
+        return issuer_id, type_code, number_line.number if number_line else None
+
+    def _issuer(self, agency: list[str], parent: list[str], code: str | None) -> str:
+        places = (self.place_name,) if self.place_name else ()
+        parent_id = None
+        if parent:
+            line = " ".join(parent)
+            parent_id = self.dir.find(line)
+            if parent_id is None:
+                name = soft_case(line, places)
+                parent_id = self.dir.add({"name": name, "header_short": name}, name)
+                self.note(_("cơ quan chủ quản '{name}' chưa có trong danh mục: đã thêm, chưa đối chiếu", name=line))
+            else:
+                self.dir.use(parent_id)
+        name_line = " ".join(agency)
+        found = self.dir.find(name_line, code=code, parent=parent_id)
+        if found is not None:
+            body = self.dir.bodies[found]
+            self.dir.use(found)
+            changes: dict[str, Any] = {}
+            if code and body.code != code:
+                changes["code"] = code
+            if self.place_name and body.place != self.place_name:
+                changes["place"] = self.place_name
+            if [ln.upper() for ln in (body.header or [body.name])] != [ln.upper() for ln in agency]:
+                changes["header"] = [soft_case(ln, places) for ln in agency]
+            if changes:
+                self.dir.update(found, **changes)
+                self.note(_("cơ quan '{id}': dữ liệu khác văn bản ở {what}: đã lấy theo văn bản", id=found,
+                            what=", ".join(changes)))  # fmt: skip
+            return found
+        cased = [soft_case(ln, places) for ln in agency]
+        fields: dict[str, Any] = {"name": " ".join(cased[:1] + [c[:1].lower() + c[1:] for c in cased[1:]])}
+        if len(agency) > 1:
+            fields["header"] = cased
+        if code:
+            fields["code"] = code
+        if parent_id:
+            fields["parent"] = parent_id
+        if self.place_name:
+            fields["place"] = self.place_name
+        fields["note"] = _("nhập từ {file}", file=self.path.name)
+        self.note(_("cơ quan ban hành '{name}' chưa có trong danh mục: đã thêm, chưa đối chiếu", name=name_line))
+        return self.dir.add(fields, fields["name"])
+
+    # --- signature and Nơi nhận ------------------------------------------------------------
+
+    def _signature_parts(self, a: Anatomy) -> tuple[list[str], list[Line]]:
+        rec = [part.strip() for ln in a.recipients for part in ln.paragraph.text.split("\n") if part.strip()]
+        if rec:
+            return rec, a.authority
+        # A signature typed as paragraphs: "Nơi nhận:" and what follows end the body.
+        at = next((i for i, ln in enumerate(a.body) if ln.text.startswith("Nơi nhận")), None)
+        if at is None:
+            self.note(_("không thấy khối Nơi nhận và chữ ký"))
+            return [], []
+        tail = a.body[at:]
+        del a.body[at:]
+        rec = [clean(ln.text) for ln in tail if ln.text.startswith(("Nơi nhận", "-", "+"))]
+        auth = [ln for ln in tail if not ln.text.startswith(("Nơi nhận", "-", "+"))]
+        self.note(_("khối chữ ký không nằm trong bảng: đọc theo đoạn văn"))
+        return rec, auth
+
+    def _signer(self, authority: list[Line], issuer_id: str) -> dict[str, Any]:
+        texts = [clean(ln.text) for ln in authority if ln.text.strip()]
+        caps = []
+        for t in texts:
+            if t.isupper() or t.startswith(("TM.", "KT.", "TL.", "TUQ.", "Q.")):
+                caps.append(t)
+            else:
+                break
+        reading = read_authority(caps)
+        signer: dict[str, Any] = {}
+        if reading is None:
+            self.note(_("không đọc được thẩm quyền ký"))
+            return {"authority": "head"}
+        issuer = self.dir.bodies[issuer_id]
+        places = (self.place_name,) if self.place_name else ()
+        if reading.authority != "head":
+            signer["authority"] = reading.authority
+        if reading.own_title:
+            signer["title"] = soft_case(reading.own_title, places)
+        rest = texts[len(caps) :]
+        if rest:
+            signer["name"] = rest[-1]
+            if len(rest) > 1:
+                self.note(_("dòng trong ô chữ ký không dùng: {lines}", lines=" | ".join(rest[:-1])))
+        # The titles belong to the issuer: set them when new, else check them.
+        want = {"head_title": soft_case(reading.head_title, places)}
+        if reading.deputy_title:
+            want["deputy_title"] = soft_case(reading.deputy_title, places)
+        if reading.collective:
+            want["collective"] = soft_case(reading.collective, places)
+        try:
+            printed = authority_lines(Signer.model_validate(signer), issuer)
+        except DataError:
+            printed = None
+        if printed != caps[: reading.lines]:
+            self.dir.update(issuer_id, **want)
+            if issuer_id not in self.dir.new_bodies or self.dir.new_bodies[issuer_id].get("verified", True):
+                self.note(_("chức danh ký của '{id}' lấy theo văn bản: {lines}", id=issuer_id, lines=" / ".join(caps)))
+        return signer
+
+    def _recipients(self, lines: list[str], issuer_id: str) -> tuple[str, str | None, dict | None, dict[str, Any]]:
+        heading_seen = False
+        entries: list[str] = []
+        keep_line = None
+        typist = None
+        for line in lines:
+            if line.startswith("Nơi nhận"):
+                heading_seen = True
+                rest = line.split(":", 1)[1].strip() if ":" in line else ""
+                if rest:
+                    entries.append(rest)
+                continue
+            if keep_line is None and re.match(r"^[-–]?\s*Lưu\b", line):
+                keep_line = line
+                continue
+            if keep_line is not None:
+                t = parse_typist(line)
+                if t and typist is None:
+                    typist = {"initials": t[0], **({"copies": t[1]} if t[1] else {})}
+                else:
+                    self.note(_("dòng sau 'Lưu' không dùng: {line}", line=line))
+                continue
+            entries.append(line)
+        if lines and not heading_seen:
+            self.note(_("không thấy dòng 'Nơi nhận:'"))
+        issuer = self.dir.bodies[issuer_id]
+        unit_code, keep = parse_keep_line(keep_line) if keep_line else (None, None)
+        if unit_code and "." in unit_code:  # "NC.Châu": the typist written onto the archive line
+            unit_code, initials = unit_code.split(".", 1)
+            if initials and typist is None:
+                typist = {"initials": initials}
+                self.note(_("ký hiệu người soạn thảo '{v}' viết liền dòng 'Lưu': đưa xuống dòng riêng", v=initials))
+        drafted_by = self._unit(issuer_id, unit_code or "VP")
+        if not keep_line:
+            self.note(_("không thấy dòng 'Lưu: VT, …': đơn vị soạn thảo tạm là {u}", u=drafted_by))
+        roles = self._roles(entries, issuer_id)
+        want = [f"{ln.rstrip(';.')};" if not ln.startswith("- ") else ln for ln in entries]
+        try:
+            got = recipient_lines(
+                Recipients.model_validate({k: v for k, v in roles.items()}),
+                self.dir.bodies[issuer_id],
+                self.dir.bodies[issuer_id].units[drafted_by],
+                self.dir.bodies,
+            )[:-1]
+        except (DataError, KeyError, ValueError):
+            got = None
+        if got != [clean(w) for w in want]:
+            roles = {"leadership": False, "extra": [e.strip().removeprefix("-").strip().rstrip(";.") for e in entries]}
+            self.note(_("Nơi nhận giữ nguyên từng dòng (extra): không ghép được theo vai trò"))
+        del issuer
+        return drafted_by, keep, typist, roles
+
+    def _unit(self, issuer_id: str, code: str) -> str:
+        issuer = self.dir.bodies[issuer_id]
+        for uid, unit in issuer.units.items():
+            if unit.code == code:
+                return uid
+        uid = slug_id(code, set(issuer.units))
+        units = {k: v.model_dump(exclude_defaults=True) for k, v in issuer.units.items()}
+        units[uid] = {"name": _("Đơn vị {code}", code=code), "code": code}
+        self.dir.update(issuer_id, units=units)
+        self.note(_("đơn vị soạn thảo '{code}' chưa có trong '{id}': đã thêm, cần tên đơn vị", code=code, id=issuer_id))
+        return uid
+
+    def _roles(self, entries: list[str], issuer_id: str) -> dict[str, Any]:
+        issuer = self.dir.bodies[issuer_id]
+        marks = {**DEFAULT_MARKS, **(issuer.marks or {})}
+        rank = {"report": 0, "inform": 1, "leadership": 2, "implement": 3, "extra": 4}
+        roles: dict[str, Any] = {"report": [], "inform": [], "leadership": False, "implement": [], "extra": []}
+        current = 0
+        new_marks: dict[str, str] = {}
+        for raw in entries:
+            line = parse_recipient_line(raw)
+            role, value = "extra", line.name + (f" ({line.mark})" if line.mark else "")
+            lead = issuer.leadership
+            own = {**{k: (g.recipient or g.name) for k, g in issuer.organisations.items()},
+                   **{k: (u.recipient or u.name) for k, u in issuer.units.items()}}  # fmt: skip
+            if issuer.all_units:
+                own[ALL_UNITS] = issuer.all_units
+            own_hit = next((k for k, n in own.items() if norm(n) == norm(line.name)), None)
+            if lead and norm(line.name) in (norm(lead.name), norm(lead.recipient or lead.name)) and not line.mark:
+                role, value = "leadership", True
+            elif own_hit and line.mark == marks["implement"]:
+                role, value = "implement", own_hit
+            elif line.role in ("report", "inform") or (not line.mark and not line.name.startswith(_GROUP_LINE)):
+                wanted = line.role or "report"
+                body_id = self.dir.find(line.name)
+                if body_id is None:
+                    body_id = self.dir.add({"name": line.name}, line.name)
+                    self.note(_("nơi nhận '{name}' chưa có trong danh mục: đã thêm, chưa đối chiếu", name=line.name))
+                else:
+                    self.dir.use(body_id)
+                if line.mark != marks[wanted]:
+                    new_marks[wanted] = line.mark
+                role, value = wanted, body_id
+            if rank[role] < current:
+                role, value = "extra", line.name + (f" ({line.mark})" if line.mark else "")
+            current = rank[role]
+            if role == "leadership":
+                roles["leadership"] = True
+            else:
+                roles[role].append(value)
+        if new_marks and issuer_id in self.dir.new_bodies:
+            self.dir.update(issuer_id, marks={**(issuer.marks or {}), **new_marks})
+        return {k: v for k, v in roles.items() if v or k == "leadership"}
+
+    # --- the body ---------------------------------------------------------------------------
+
+    def _blocks(self, a: Anatomy) -> list[Line | Table]:
+        """The body's paragraphs and tables in order, between the title block and the signature."""
+        lines = {ln.paragraph._p: ln for ln in a.body}
+        if not lines:
+            return []
+        body = a.doc.element.body
+        first = a.body[0].paragraph._p
+        out: list[Line | Table] = []
+        started = False
+        for child in body.iterchildren():
+            if child is first:
+                started = True
+            if not started:
+                continue
+            if a.signature_table is not None and child is a.signature_table._tbl:
+                break
+            if child.tag == qn("w:p") and child in lines:
+                out.append(lines[child])
+            elif child.tag == qn("w:tbl"):
+                out.append(Table(child, a.doc))
+        return out
+
+    def _body(self, a: Anatomy) -> dict[str, Any]:
+        root = _Node(0)
+        stack = [root]
+        basis: list[str] = []
+        basis_lines: list[Line] = []
+        opening_started = False
+        for block in self._blocks(a):
+            if isinstance(block, Table):
+                stack[-1].entries.append(("table", self._table(block)))
+                continue
+            text = clean(block.paragraph.text)
+            if not text:
+                continue
+            if len(stack) == 1 and not opening_started and text.startswith("Căn cứ"):
+                ref_id = self._basis(text)
+                if ref_id is not None:
+                    basis.append(ref_id)
+                    basis_lines.append(block)
+                    continue
+            opening_started = True
+            runs = _runs(block)
+            self._place(stack, text, runs, block)
+        if basis and not self._basis_endings(basis, basis_lines):
+            # Kept as typed, in front of the opening.
+            root.entries[:0] = [("p", self._text(_runs(ln), clean(ln.paragraph.text))) for ln in basis_lines]
+            basis = []
+        result: dict[str, Any] = {}
+        if basis:
+            result["basis"] = basis
+        self._closing(root, result)
+        opening = self._content(root, result)
+        if opening:
+            result["opening"] = opening
+        if root.children:
+            result["sections"] = [self._node_data(c) for c in root.children]
+        return result
+
+    def _basis_endings(self, basis: list[str], lines: list[Line]) -> bool:
+        typed = [clean(ln.paragraph.text) for ln in lines]
+        for i, (rid, line) in enumerate(zip(basis, typed, strict=True)):
+            end = "." if i == len(basis) - 1 else ";"
+            if f"Căn cứ {citations.cite(self.dir.reference(rid), self.dir.bodies)}{end}" != line:
+                self.note(_("dấu cuối các dòng căn cứ khác quy tắc (';' … '.'): giữ nguyên như đã gõ"))
+                return False
+        return True
+
+    def _basis(self, text: str) -> str | None:
+        inner = text.removeprefix("Căn cứ ").rstrip(";.")
+        found = citations.find_citations(inner, self._issuer_names())
+        if not found or found[0].start != 0:
+            return None
+        known = self._known(inner, found[0])
+        if known is not None and known[1] == "" and known[2] == len(inner):
+            return known[0]
+        if len(found) != 1 or found[0].end != len(inner) or not found[0].issuer_phrase:
+            return None
+        return self._reference(inner, found[0])
+
+    def _place(self, stack: list[_Node], text: str, runs: list, line: Line) -> None:
+        """Put one paragraph where its label says, or as content of the current part."""
+        m = _SECTION_RE.match(text)
+        if m and parse_roman(m["n"]) == len(stack[0].children) + 1 and (line.all_bold or m["rest"].isupper()):
+            rest = m["rest"]
+            title = soft_case(rest, (self.place_name,) if self.place_name else ()) if rest.isupper() else rest
+            if not rest.isupper():
+                self.note(_("đề mục '{t}' không viết hoa: bản dựng in hoa", t=text[:60]))
+            node = _Node(1, title=self._year_var(escape(title)))
+            node.target = "chỉ tiêu" in rest.casefold()
+            stack[:] = [stack[0], node]
+            stack[0].children.append(node)
+            return
+        m = _ITEM_RE.match(text)
+        if m and len(stack) >= 2 and int(m["n"]) == len(stack[1].children) + 1:
+            node = self._child(2, m["rest"], runs, line, len(m.group(0)) - len(m["rest"]))
+            node.target = node.target or (stack[1].target and node.title is None)
+            stack[1].children.append(node)
+            stack[:] = [stack[0], stack[1], node]
+            return
+        m = _POINT_RE.match(text)
+        if m and len(stack) >= 3 and parse_point_letter(m["n"]) == len(stack[2].children) + 1:
+            node = self._child(3, m["rest"], runs, line, len(m.group(0)) - len(m["rest"]))
+            stack[2].children.append(node)
+            stack[:] = [*stack[:3], node]
+            return
+        if _ITEM_RE.match(text) or _POINT_RE.match(text) or _SECTION_RE.match(text):
+            self.note(_("số thứ tự không liền mạch, giữ như đoạn văn: '{t}'", t=text[:50]))
+        kind = "b" if text.startswith("- ") else "sb" if text.startswith("+ ") else "p"
+        if kind != "p":
+            runs = _strip_runs(runs, 2)
+        stack[-1].entries.append((kind, self._text(runs, text if kind == "p" else text[2:])))
+
+    def _child(self, level: int, rest: str, runs: list, line: Line, label_len: int) -> _Node:
+        body_runs = _strip_runs(runs, label_len)
+        if line.all_bold:
+            return _Node(level, title=self._year_var(self._cites(escape(rest))))
+        return _Node(level, text=self._text(body_runs, rest))
+
+    def _text(self, runs: list, plain: str) -> str:
+        source, ok = marked(runs)
+        if not ok:
+            self.emphasis_lost += 1
+        if clean(str(parse_markup(render_text(source, {})))) != clean(plain):
+            source = escape(clean(plain))
+        return self._year_var(self._deadlines(self._cites(source)))
+
+    def _table(self, table: Table) -> dict[str, Any]:
+        rows = [[clean(c.text) for c in row.cells] for row in table.rows]
+        width = max((len(r) for r in rows), default=0)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        header, body = (rows[0], rows[1:]) if rows else ([], [])
+        keys = [f"c{i + 1}" for i in range(width)]
+        spec: dict[str, Any] = {
+            "numbered": False,
+            "columns": [{"key": k, "title": escape(h) or "."} for k, h in zip(keys, header)],
+            "rows": [{k: escape(v) for k, v in zip(keys, r) if v} or {"c1": ""} for r in body],
+        }
+        if any(not h for h in header):
+            self.note(_("bảng có ô tiêu đề trống: tạm ghi '.'"))
+        if not body:
+            self.note(_("bảng chỉ có một hàng: bản dựng bỏ bảng này"))
+        return spec
+
+    # --- contents into data ------------------------------------------------------------------
+
+    def _closing(self, root: _Node, result: dict[str, Any]) -> None:
+        """The last paragraph "Trên đây là …" is the closing; "./." is added by the build."""
+        node = root
+        while node.children:
+            node = node.children[-1]
+        if node.entries and node.entries[-1][0] == "p":
+            text = node.entries[-1][1]
+            if text.startswith("Trên đây") or not root.children:
+                node.entries.pop()
+                result["closing"] = _unend(text)
+                return
+        # Otherwise the last text of the body keeps its words; the end mark is the build's.
+        if node.entries and node.entries[-1][0] != "table":
+            kind, text = node.entries[-1]
+            node.entries[-1] = (kind, _unend(text))
+        elif not node.entries and (node.text or node.title):
+            if node.text:
+                node.text = _unend(node.text)
+
+    def _content(self, node: _Node, out: dict[str, Any]) -> list[str]:
+        """The node's own content into `out` (paragraphs, bullets, table); the root's paragraphs
+        are returned (they are the opening)."""
+        kinds = [k for k, _v in node.entries if k != "table"]
+        tables = [v for k, v in node.entries if k == "table"]
+        order_ok = _bullet_order(kinds)
+        tail_text = any(k != "table" for k, _v in node.entries[next((i for i, (k, _) in enumerate(node.entries)
+                                                                       if k == "table"), len(node.entries)):])  # fmt: skip
+        if tail_text:
+            self.note(_("có đoạn văn sau bảng: bản dựng in bảng sau cùng của mục"))
+        paragraphs: list[str] = []
+        bullets: list[Any] = []
+        for kind, value in node.entries:
+            if kind == "table":
+                continue
+            if not order_ok or node.level == 0 and kind != "p":
+                paragraphs.append({"p": "", "b": "- ", "sb": "+ "}[kind] + value)
+            elif kind == "p":
+                paragraphs.append(value)
+            elif kind == "b":
+                bullets.append(value)
+            else:
+                last = bullets[-1]
+                if isinstance(last, str):
+                    bullets[-1] = {"text": last, "bullets": [value]}
+                else:
+                    last["bullets"].append(value)
+        if node.level == 0:
+            if tables:
+                self.note(_("bảng trước mục I.: bản dựng không in bảng ở phần mở đầu"))
+            return paragraphs
+        if paragraphs:
+            out["paragraphs"] = paragraphs
+        if bullets:
+            out["bullets"] = bullets
+        if tables:
+            out["table"] = tables[0]
+            if len(tables) > 1:
+                self.note(_("một mục có {n} bảng: chỉ giữ bảng đầu", n=len(tables)))
+        return []
+
+    def _node_data(self, node: _Node) -> Any:
+        data: dict[str, Any] = {}
+        if node.title:
+            data["title"] = node.title
+        elif node.text:
+            data["text"] = node.text
+        self._content(node, data)
+        items = [c for c in node.children if not (c.target and not c.children and not c.entries and c.text)]
+        targets = [c for c in node.children if c not in items]
+        if targets and items:  # numbering runs over items then targets: keep them all as items
+            items, targets = node.children, []
+        if items:
+            data["items"] = [self._node_data(c) for c in items]
+        if targets:
+            data["targets"] = [self._target(c) for c in targets]
+        if node.level >= 2 and set(data) == {"text"}:
+            return data["text"]
+        return data
+
+    def _target(self, node: _Node) -> dict[str, Any]:
+        assert node.text is not None
+        target: dict[str, Any] = {"text": node.text}
+        m = _PERCENT_RE.search(node.text)
+        if m:
+            target["value"] = float(m.group(1).replace(",", "."))
+            if target["value"].is_integer():
+                target["value"] = int(target["value"])
+            target["unit"] = "%"
+        return target
+
+    # --- text rewriting: citations, deadlines, the year ----------------------------------------
+
+    def _issuer_names(self) -> list[str]:
+        return [n for b in self.dir.bodies.values() for n in (b.short, b.name) if n]
+
+    def _cites(self, source: str) -> str:
+        """Each citation whose words cite() gives back becomes {{ cite('id') }}."""
+        if "số" not in source:
+            return source
+        out: list[str] = []
+        pos = 0
+        for found in citations.find_citations(source, self._issuer_names()):
+            if found.start < pos:
+                continue
+            typed = source[found.start : found.end]
+            hit = self._known(typed, found)
+            if hit is None:
+                rid = self._reference(typed, found)
+                args = "" if found.issuer_phrase or found.kind.startswith(("Luật", "Bộ luật")) else ", issuer=False"
+                hit = (rid, args, len(typed)) if rid else None
+            if hit is None:
+                continue
+            rid, args, length = hit
+            out.append(source[pos : found.start])
+            out.append(f"{{{{ cite('{rid}'{args}) }}}}")
+            pos = found.start + length
+        out.append(source[pos:])
+        return "".join(out)
+
+    def _known(self, typed: str, found: citations.FoundCitation) -> tuple[str, str, int] | None:
+        """A reference of the data or the catalogue (or met before) that this citation names:
+        the longest form of cite() that the typed words start with."""
+        sym = found.symbol
+        for rid, ref in [*self.dir.corpus.references.items(), *((r, self.dir.reference(r)) for r in self.dir.new_refs)]:
+            if (ref.kind, ref.number, ref.number_year) != (found.kind, sym.number, sym.number_year):
+                continue
+            if found.date and ref.date != found.date:
+                continue
+            for args, kw in (("", {}), (", subject=False", {"subject": False}),
+                             (", issuer=False, subject=False", {"issuer": False, "subject": False})):  # fmt: skip
+                try:
+                    printed = citations.cite(ref, self.dir.bodies, **kw)
+                except (DataError, KeyError):
+                    break
+                if typed == printed or typed.startswith(printed + " ") or typed.startswith(printed + ","):
+                    self.dir.find_reference(ref)  # copies a data reference into the output
+                    return rid, args, len(printed)
+        return None
+
+    def _reference(self, typed: str, found: citations.FoundCitation) -> str | None:
+        """The reference of a citation (found in the data or new), when cite() prints `typed`."""
+        sym = found.symbol
+        data: dict[str, Any] = {"kind": found.kind, "number": sym.number}
+        if found.name:
+            data["name"] = found.name
+        if sym.number_year:
+            data["number_year"] = sym.number_year
+        if sym.code and sym.code != kind_code(found.kind):
+            data["code"] = sym.code
+        issuer_ids: list[str] = []
+        phrase = found.issuer_phrase
+        names = re.split(r",\s*|\s+và\s+", phrase) if phrase and found.joint else [phrase] if phrase else []
+        codes = sym.issuer.split("-")
+        for i, name in enumerate(names or [None]):
+            code = codes[i] if len(codes) == len(names or [None]) else None
+            body_id = self.dir.find(name) if name else None
+            if body_id is None and name is None:
+                body_id = next((b for b, body in self.dir.bodies.items() if body.code == sym.issuer), None)
+            if body_id is None:
+                fields: dict[str, Any] = {"name": name or sym.issuer, "code": code or sym.issuer}
+                if sym.party:
+                    fields["party"] = True
+                body_id = self.dir.add(fields, name or sym.issuer)
+                self.note(_("cơ quan ban hành '{name}' của văn bản dẫn chiếu chưa có trong danh mục: đã thêm",
+                            name=name or sym.issuer))  # fmt: skip
+            else:
+                self.dir.use(body_id)
+            issuer_ids.append(body_id)
+        data["issuers"] = issuer_ids if len(issuer_ids) > 1 else issuer_ids[0]
+        bodies = self.dir.bodies
+        if "-".join(bodies[b].code or "" for b in issuer_ids) != sym.issuer:
+            data["issuer_code"] = sym.issuer
+        if found.date:
+            data["date"] = found.date
+            if found.date_form == "long":
+                data["date_form"] = "long"
+        if found.kind.startswith(("Luật", "Bộ luật")):
+            if found.date:
+                data["cite_date"] = True
+        if found.link is not None and found.subject:
+            data["subject"] = found.subject
+            if found.link != "về việc":
+                data["link"] = found.link
+        if phrase and not found.joint and norm(phrase) not in [norm(n) for n in (bodies[issuer_ids[0]].short or
+                                                                              bodies[issuer_ids[0]].name,)]:
+            data["issued_as"] = phrase
+        try:
+            ref = Reference.model_validate(data)
+            printed = citations.cite(ref, bodies, issuer=bool(phrase))
+        except (DataError, ValueError, KeyError):
+            return None
+        if printed != typed:
+            if found.comma:
+                self.note(_("trích dẫn '{t}' có dấu phẩy trước 'ngày': giữ nguyên như đã gõ", t=typed[:40]))
+            return None
+        rid = self.dir.find_reference(ref)
+        if rid is None:
+            hint = f"{kind_code(found.kind) or found.kind}-{sym.number}-{sym.issuer}-{found.date.year if found.date else ''}"
+            rid = self.dir.add_reference({**data, "verified": False}, hint)
+            self.note(_("văn bản dẫn chiếu '{id}' ({kind} số {n}) mới: kiểm tra trích yếu", id=rid, kind=found.kind,
+                        n=sym.number))  # fmt: skip
+        return rid
+
+    def _deadlines(self, source: str) -> str:
+        """"trước ngày 01/11/2024" becomes a deadline where deadline() prints the same date."""
+
+        def one(m: re.Match[str]) -> str:
+            day = parse_short_date(m["d"])
+            if day is None or short_date(day) != m["d"] or (self.date and day < self.date):
+                return m.group(0)
+            clause = re.split(r"[;.:]\s+", source[: m.start()])[-1]
+            clause = re.sub(r"\{\{.*?\}\}|\*", "", clause).strip(" ,") or _("Hạn ngày {d}", d=m["d"])
+            did = slug_id(clause.split(" về ")[0][:40] or "han", {d["id"] for d in self.deadlines})
+            self.deadlines.append({"id": did, "date": day, "what": self._year_var(clause)})
+            return f"trước ngày {{{{ deadline('{did}') }}}}"
+
+        return _DEADLINE_RE.sub(one, source)
+
+    def _year_var(self, source: str) -> str:
+        """The document's own year as {{ year }}, outside variables."""
+        if self.year is None:
+            return source
+        parts = re.split(r"(\{\{.*?\}\})", source)
+        pattern = re.compile(rf"\b(năm) {self.year}\b")
+        return "".join(p if p.startswith("{{") else pattern.sub(r"\1 {{ year }}", p) for p in parts)
+
+
+def _runs(line: Line) -> list[tuple[str, bool, bool]]:
+    return [(t, bool(f.bold), bool(f.italic)) for t, f in line.runs]
+
+
+def _strip_runs(runs: list, n: int) -> list:
+    """The runs without their first `n` characters (a label such as "1. " or "- ")."""
+    out = []
+    for text, bold, italic in runs:
+        if n > 0:
+            cut = min(n, len(text))
+            text, n = text[cut:], n - cut
+        out.append((text, bold, italic))
+    return out
+
+
+def _bullet_order(kinds: list[str]) -> bool:
+    """p* then (b sb*)*: the order the build prints paragraphs and bullets in."""
+    seen_b = False
+    for k in kinds:
+        if k == "p" and seen_b:
+            return False
+        if k == "sb" and not seen_b:
+            return False
+        seen_b = seen_b or k == "b"
+    return True
+
+
+def _unend(text: str) -> str:
+    text = text.rstrip()
+    return text[: -len(END_MARK)].rstrip() if text.endswith(END_MARK) else text
+
