@@ -365,7 +365,7 @@ Ví dụ:
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
 @click.option("--json", "as_json", is_flag=True, help="In bản tóm tắt dạng JSON.")
 def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
-    """Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp hay thư mục), dưới dạng dự thảo.
+    """Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp, thư mục, hay tệp Word .docx), dưới dạng dự thảo.
 
     The plan year becomes YEAR, numbers and dates are cleared (the documents print as DỰ THẢO),
     deadlines move by the same number of years, a body succeeded by another is replaced by its
@@ -377,7 +377,16 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
     from generator.i18n import _
 
     try:
-        report = run_draft(src, year, out, force=force)
+        if src.suffix.lower() == ".docx":  # a Word file: imported into a temporary folder first
+            import tempfile
+
+            from generator.importer.api import import_documents
+
+            with tempfile.TemporaryDirectory() as tmp:
+                import_documents([src], Path(tmp))
+                report = run_draft(Path(tmp), year, out, force=force)
+        else:
+            report = run_draft(src, year, out, force=force)
     except VbgenError as exc:
         _fail(exc)
         return

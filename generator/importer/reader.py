@@ -248,8 +248,10 @@ class DocumentReader:
         reading = read_authority(caps)
         signer: dict[str, Any] = {}
         if reading is None:
-            self.note(_("không đọc được thẩm quyền ký"))
-            return {"authority": "head"}
+            self.note(_("không đọc được thẩm quyền ký: tạm ghi chức danh 'Thủ trưởng cơ quan'"))
+            if not self.dir.bodies[issuer_id].head_title:
+                self.dir.update(issuer_id, head_title="Thủ trưởng cơ quan")
+            return {}
         issuer = self.dir.bodies[issuer_id]
         places = (self.place_name,) if self.place_name else ()
         if reading.authority != "head":
