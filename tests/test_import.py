@@ -30,6 +30,7 @@ CORPUS = next(
 
 # --- readers agree with writers -----------------------------------------------------------------
 
+
 @given(st.dates(dt.date(1945, 1, 1), dt.date(2200, 12, 31)))
 def test_dates_round_trip(d: dt.date) -> None:
     assert parse_long_date(long_date(d)) == d
@@ -78,6 +79,7 @@ def test_recipient_and_signature_readers() -> None:
 
 
 # --- round trip on vbgen's own output -----------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
@@ -134,6 +136,7 @@ def test_cli_import_then_build_and_draft(built: list[Path], tmp_path: Path) -> N
 
 # --- bad input ----------------------------------------------------------------------------------
 
+
 def _bad_files(tmp: Path, good: Path) -> dict[str, Path]:
     files = {}
     files["not-docx"] = tmp / "a.docx"
@@ -170,6 +173,7 @@ def test_zip_without_document(tmp_path: Path) -> None:
 
 
 # --- the shared corpus --------------------------------------------------------------------------
+
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
 def test_corpus_plan_imports_and_builds(tmp_path: Path) -> None:

@@ -87,7 +87,9 @@ def import_documents(
         planned[target] = _dump({"plan": CommentedMap(doc.plan)}, doc.review, header)
     for target, content in planned.items():
         if target.exists() and target.read_bytes() != content and not force:
-            raise OutputError(_("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè"))
+            raise OutputError(
+                _("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè")
+            )
     for target, content in planned.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, content, force=True)

@@ -96,7 +96,6 @@ class DocumentReader:
         recipients, authority = self._signature_parts(a)
         head = self._header(a)
         issuer_id, type_code, number = head
-        issuer = self.dir.bodies[issuer_id]
         plan: dict[str, Any] = {"type": type_code}
         if number is not None:
             plan["number"] = number
@@ -126,7 +125,9 @@ class DocumentReader:
                  "basis", "deadlines", "opening", "sections", "closing", "recipients"]  # fmt: skip
         plan = {k: plan[k] for k in order if k in plan}
         if self.emphasis_lost:
-            self.note(_("{n} đoạn có chữ đậm/nghiêng không ghi lại được bằng dấu **/*: đã bỏ định dạng", n=self.emphasis_lost))
+            self.note(
+                _("{n} đoạn có chữ đậm/nghiêng không ghi lại được bằng dấu **/*: đã bỏ định dạng", n=self.emphasis_lost)
+            )
         rel = Path(issuer_id) / str(self.year) / f"{slug_id(self._file_slug(type_code, number, title), set())}.yaml"
         return Imported(self.path, plan, issuer_id, rel, self.review)
 
@@ -163,7 +164,9 @@ class DocumentReader:
         self.date = date_line.date if date_line else None
         self.year = (date_line.year if date_line else None) or (self.date.year if self.date else None)
         if date_line and date_line.date is None and date_line.month:
-            self.note(_("dòng ngày có tháng {m} nhưng chưa có ngày: bản dựng in ngày và tháng để trống", m=date_line.month))
+            self.note(
+                _("dòng ngày có tháng {m} nhưng chưa có ngày: bản dựng in ngày và tháng để trống", m=date_line.month)
+            )
         if self.year is None:
             found = re.search(r"năm (\d{4})", " ".join(ln.text for ln in a.summary))
             self.year = int(found.group(1)) if found else None
@@ -172,7 +175,9 @@ class DocumentReader:
             raise InputError(_("không thấy năm của văn bản (dòng ngày tháng, trích yếu)"), Place(self.path))
         code = number_line.agency_code if number_line else None
         if number_line and number_line.type_code and number_line.type_code != type_code:
-            self.note(_("ký hiệu '{sym}' không khớp tên loại {kind}", sym=a.number.text if a.number else "", kind=type_code))
+            self.note(
+                _("ký hiệu '{sym}' không khớp tên loại {kind}", sym=a.number.text if a.number else "", kind=type_code)
+            )
         issuer_id = self._issuer(agency, parent, code)
         return issuer_id, type_code, number_line.number if number_line else None
 
@@ -522,8 +527,8 @@ class DocumentReader:
         keys = [f"c{i + 1}" for i in range(width)]
         spec: dict[str, Any] = {
             "numbered": False,
-            "columns": [{"key": k, "title": escape(h) or "."} for k, h in zip(keys, header)],
-            "rows": [{k: escape(v) for k, v in zip(keys, r) if v} or {"c1": ""} for r in body],
+            "columns": [{"key": k, "title": escape(h) or "."} for k, h in zip(keys, header, strict=False)],
+            "rows": [{k: escape(v) for k, v in zip(keys, r, strict=False) if v} or {"c1": ""} for r in body],
         }
         if any(not h for h in header):
             self.note(_("bảng có ô tiêu đề trống: tạm ghi '.'"))
@@ -548,9 +553,8 @@ class DocumentReader:
         if node.entries and node.entries[-1][0] != "table":
             kind, text = node.entries[-1]
             node.entries[-1] = (kind, _unend(text))
-        elif not node.entries and (node.text or node.title):
-            if node.text:
-                node.text = _unend(node.text)
+        elif not node.entries and (node.text or node.title) and node.text:
+            node.text = _unend(node.text)
 
     def _content(self, node: _Node, out: dict[str, Any]) -> list[str]:
         """The node's own content into `out` (paragraphs, bullets, table); the root's paragraphs
@@ -567,7 +571,7 @@ class DocumentReader:
         for kind, value in node.entries:
             if kind == "table":
                 continue
-            if not order_ok or node.level == 0 and kind != "p":
+            if not order_ok or (node.level == 0 and kind != "p"):
                 paragraphs.append({"p": "", "b": "- ", "sb": "+ "}[kind] + value)
             elif kind == "p":
                 paragraphs.append(value)
@@ -709,15 +713,17 @@ class DocumentReader:
             data["date"] = found.date
             if found.date_form == "long":
                 data["date_form"] = "long"
-        if found.kind.startswith(("Luật", "Bộ luật")):
-            if found.date:
-                data["cite_date"] = True
+        if found.kind.startswith(("Luật", "Bộ luật")) and found.date:
+            data["cite_date"] = True
         if found.link is not None and found.subject:
             data["subject"] = found.subject
             if found.link != "về việc":
                 data["link"] = found.link
-        if phrase and not found.joint and norm(phrase) not in [norm(n) for n in (bodies[issuer_ids[0]].short or
-                                                                              bodies[issuer_ids[0]].name,)]:
+        if (
+            phrase
+            and not found.joint
+            and norm(phrase) not in [norm(n) for n in (bodies[issuer_ids[0]].short or bodies[issuer_ids[0]].name,)]
+        ):
             data["issued_as"] = phrase
         try:
             ref = Reference.model_validate(data)
@@ -737,7 +743,7 @@ class DocumentReader:
         return rid
 
     def _deadlines(self, source: str) -> str:
-        """"trước ngày 01/11/2024" becomes a deadline where deadline() prints the same date."""
+        """ "trước ngày 01/11/2024" becomes a deadline where deadline() prints the same date."""
 
         def one(m: re.Match[str]) -> str:
             day = parse_short_date(m["d"])
@@ -790,4 +796,3 @@ def _bullet_order(kinds: list[str]) -> bool:
 def _unend(text: str) -> str:
     text = text.rstrip()
     return text[: -len(END_MARK)].rstrip() if text.endswith(END_MARK) else text
-

@@ -146,7 +146,7 @@ def parse_roman(text: str) -> int | None:
     if not text or not re.fullmatch(r"[IVXLCDM]+", text):
         return None
     value = 0
-    for ch, nxt in zip(text, [*text[1:], ""]):
+    for ch, nxt in zip(text, [*text[1:], ""], strict=False):
         v = _ROMAN_VALUES[ch]
         value += -v if nxt and _ROMAN_VALUES[nxt] > v else v
     return value if 0 < value < 4000 and roman(value) == text else None
