@@ -23,7 +23,7 @@ from generator.nd30.signature import parse_authority, read_authority
 from .helpers import DATA, REPO, lines
 
 CORPUS = next(
-    (p / "shared" / "corpus" / "real-docx" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").is_dir()),
+    (p / "shared" / "corpus" / "real-docx" for p in (REPO.parent, REPO.parent.parent) if (p / "shared" / "corpus" / "real-docx").is_dir()),
     REPO.parent / "shared" / "corpus" / "real-docx",
 )
 

@@ -124,8 +124,10 @@ class Directory:
         self._bodies[body_id] = Body.model_validate(data)
 
     def find_reference(self, ref: Reference) -> str | None:
+        facts = {"verified", "note", "valid_from", "valid_to"}  # what a citation does not print
+        wanted = ref.model_dump(exclude=facts)
         for rid, r in self.corpus.references.items():
-            if (r.kind, r.number, r.number_year, r.date) == (ref.kind, ref.number, ref.number_year, ref.date):
+            if r.model_dump(exclude=facts) == wanted:
                 if ("references", rid) not in self.corpus.catalogue_ids:
                     self.copied_refs.add(rid)
                     for b in r.issuers:

@@ -83,6 +83,7 @@ class DocumentReader:
         self.deadlines: list[dict[str, Any]] = []
         self.date: dt.date | None = None
         self.place_name = ""
+        self.sig_table: Table | None = None
 
     def note(self, message: str) -> None:
         if message not in self.review:
@@ -226,24 +227,21 @@ class DocumentReader:
 
     # --- signature and Nơi nhận ------------------------------------------------------------
 
-    def _signature_parts(self, a: Anatomy) -> tuple[list[str], list[Line]]:
-        rec = [part.strip() for ln in a.recipients for part in ln.paragraph.text.split("\n") if part.strip()]
-        if rec:
-            return rec, a.authority
-        # A signature typed as paragraphs: "Nơi nhận:" and what follows end the body.
-        at = next((i for i, ln in enumerate(a.body) if ln.text.startswith("Nơi nhận")), None)
-        if at is None:
+    def _signature_parts(self, a: Anatomy) -> tuple[list[str], list[str]]:
+        block = signature_block(a)
+        self.sig_table = block.table
+        if block.cut is not None:
+            del a.body[block.cut :]
+            self.note(_("khối chữ ký không nằm trong bảng: đọc theo đoạn văn"))
+        if not block.recipients and not block.authority:
             self.note(_("không thấy khối Nơi nhận và chữ ký"))
-            return [], []
-        tail = a.body[at:]
-        del a.body[at:]
-        rec = [clean(ln.text) for ln in tail if ln.text.startswith(("Nơi nhận", "-", "+"))]
-        auth = [ln for ln in tail if not ln.text.startswith(("Nơi nhận", "-", "+"))]
-        self.note(_("khối chữ ký không nằm trong bảng: đọc theo đoạn văn"))
-        return rec, auth
+        after = _after_signature(a, block.table)
+        if after:
+            self.note(_("phần sau chữ ký (phụ lục: {n} chữ) không được nhập: vbgen chưa có phần phụ lục", n=after))
+        return block.recipients, block.authority
 
-    def _signer(self, authority: list[Line], issuer_id: str) -> dict[str, Any]:
-        texts = [clean(ln.text) for ln in authority if ln.text.strip()]
+    def _signer(self, authority: list[str], issuer_id: str) -> dict[str, Any]:
+        texts = [clean(t) for t in authority if t.strip()]
         caps = []
         for t in texts:
             if t.isupper() or t.startswith(("TM.", "KT.", "TL.", "TUQ.", "Q.")):
@@ -305,6 +303,10 @@ class DocumentReader:
                     typist = {"initials": t[0], **({"copies": t[1]} if t[1] else {})}
                 else:
                     self.note(_("dòng sau 'Lưu' không dùng: {line}", line=line))
+                continue
+            if entries and not line.startswith(("-", "–", "+", "•")) and not entries[-1].rstrip().endswith((";", ".")):
+                entries[-1] = f"{entries[-1]} {line}"  # a long line broken in two
+                self.note(_("dòng Nơi nhận viết trên hai đoạn: ghép thành một dòng"))
                 continue
             entries.append(line)
         if lines and not heading_seen:
@@ -406,7 +408,7 @@ class DocumentReader:
                 started = True
             if not started:
                 continue
-            if a.signature_table is not None and child is a.signature_table._tbl:
+            if self.sig_table is not None and child is self.sig_table._tbl:
                 break
             if child.tag == qn("w:p") and child in lines:
                 out.append(lines[child])
@@ -436,7 +438,9 @@ class DocumentReader:
             opening_started = True
             runs = _runs(block)
             self._place(stack, text, runs, block)
-        if basis and not self._basis_endings(basis, basis_lines):
+        first_text = next((v for k, v in root.entries if k != "table"), "")
+        broken = first_text.startswith("Căn cứ") or first_text.startswith("*Căn cứ")  # a căn cứ not read
+        if basis and (broken or not self._basis_endings(basis, basis_lines)):
             # Kept as typed, in front of the opening.
             root.entries[:0] = [("p", self._text(_runs(ln), clean(ln.paragraph.text))) for ln in basis_lines]
             basis = []
@@ -456,8 +460,9 @@ class DocumentReader:
         for i, (rid, line) in enumerate(zip(basis, typed, strict=True)):
             end = "." if i == len(basis) - 1 else ";"
             if f"Căn cứ {citations.cite(self.dir.reference(rid), self.dir.bodies)}{end}" != line:
-                self.note(_("dấu cuối các dòng căn cứ khác quy tắc (';' … '.'): giữ nguyên như đã gõ"))
-                return False
+                if line.removeprefix("Căn cứ ").rstrip(";.,") != citations.cite(self.dir.reference(rid), self.dir.bodies):
+                    return False
+                self.note(_("dấu cuối các dòng căn cứ khác quy tắc: bản dựng viết theo Nghị định 30 (';' … '.')"))
         return True
 
     def _basis(self, text: str) -> str | None:
@@ -468,6 +473,9 @@ class DocumentReader:
         known = self._known(inner, found[0])
         if known is not None and known[1] == "" and known[2] == len(inner):
             return known[0]
+        if known is not None:
+            self.note(_("căn cứ '{t}' khác văn bản '{id}' của danh mục: ghi thành văn bản dẫn chiếu riêng", t=inner[:40],
+                        id=known[0]))  # fmt: skip
         if len(found) != 1 or found[0].end != len(inner) or not found[0].issuer_phrase:
             return None
         return self._reference(inner, found[0])
@@ -764,6 +772,57 @@ class DocumentReader:
         parts = re.split(r"(\{\{.*?\}\})", source)
         pattern = re.compile(rf"\b(năm) {self.year}\b")
         return "".join(p if p.startswith("{{") else pattern.sub(r"\1 {{ year }}", p) for p in parts)
+
+
+@dataclass
+class SignatureBlock:
+    """The Nơi nhận lines and the signature lines, wherever the document put them."""
+
+    recipients: list[str]
+    authority: list[str]
+    table: Table | None = None
+    cut: int | None = None  # typed as paragraphs: the body ends at this line
+
+
+def _cell_texts(cell: Any) -> list[str]:
+    return [part.strip() for p in cell.paragraphs for part in p.text.split("\n") if part.strip()]
+
+
+def signature_block(a: Anatomy) -> SignatureBlock:
+    """The signature block: the anatomy's table; else any table with a "Nơi nhận" cell (a first
+    row left empty); else "Nơi nhận:" and what follows typed as paragraphs at the end of the body."""
+    if a.signature_table is not None:
+        cells = a.signature_table.rows[0].cells
+        return SignatureBlock(_cell_texts(cells[0]), _cell_texts(cells[-1]), a.signature_table)
+    header = a.header_table._tbl if a.header_table is not None else None
+    for tbl in reversed(a.doc.element.body.findall(qn("w:tbl"))):
+        if tbl is header:
+            continue
+        table = Table(tbl, a.doc)
+        for row in table.rows:
+            cells = row.cells
+            if len(cells) >= 2 and cells[0].text.strip().startswith("Nơi nhận"):
+                return SignatureBlock(_cell_texts(cells[0]), _cell_texts(cells[-1]), table)
+    at = next((i for i, ln in enumerate(a.body) if ln.text.startswith("Nơi nhận")), None)
+    if at is None:
+        return SignatureBlock([], [])
+    tail = [clean(part) for ln in a.body[at:] for part in ln.paragraph.text.split("\n") if part.strip()]
+    marks = ("Nơi nhận", "-", "+")
+    return SignatureBlock([t for t in tail if t.startswith(marks)], [t for t in tail if not t.startswith(marks)],
+                          None, at)  # fmt: skip
+
+
+def _after_signature(a: Anatomy, table: Table | None) -> int:
+    """How many words follow the signature table (an appendix), which the import leaves out."""
+    if table is None:
+        return 0
+    body = list(a.doc.element.body.iterchildren())
+    if table._tbl not in body:
+        return 0
+    words = 0
+    for child in body[body.index(table._tbl) + 1 :]:
+        words += len("".join(t.text or "" for t in child.iter(qn("w:t"))).split())
+    return words
 
 
 def _runs(line: Line) -> list[tuple[str, bool, bool]]:

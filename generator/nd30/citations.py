@@ -111,7 +111,7 @@ _CITE_RE = re.compile(
 _LINKS = ("về việc ", "về ")
 # Words that usually open a subject with its own verb ("của UBND tỉnh ban hành Quy định …").
 _SUBJECT_VERBS = ("ban hành ", "quy định ", "hướng dẫn ", "thực hiện ", "phê duyệt ", "sửa đổi ", "triển khai ",
-                  "tăng cường ", "tổ chức ", "“")  # fmt: skip
+                  "tăng cường ", "tổ chức ", "công bố ", "quy định ", "chỉ đạo ", "“")  # fmt: skip
 # A citation ends at a stop mark, or where emphasis marks or a {{ variable }} begin.
 _STOPS = re.compile(r";|\.\.\.|\.(?=[\s*]|$)|,\s*\.\.\.|:|\n|\*|\{\{")
 
@@ -136,7 +136,7 @@ class FoundCitation:
 
 def _stop(text: str, pos: int, limit: int) -> int:
     """The end of a citation starting its tail at `pos`: the first stop mark outside quotes."""
-    depth = 0
+    depth = parens = 0
     i = pos
     while i < limit:
         ch = text[i]
@@ -144,6 +144,12 @@ def _stop(text: str, pos: int, limit: int) -> int:
             depth += 1
         elif ch == "”":
             depth = max(0, depth - 1)
+        elif ch == "(":
+            parens += 1
+        elif ch == ")":
+            if parens == 0:
+                return i  # the citation was inside brackets: "(… của Chính phủ)"
+            parens -= 1
         elif depth == 0 and _STOPS.match(text, i):
             return i
         i += 1
