@@ -84,6 +84,7 @@ class DocumentReader:
         self.date: dt.date | None = None
         self.place_name = ""
         self.sig_table: Table | None = None
+        self.month: int | None = None
 
     def note(self, message: str) -> None:
         if message not in self.review:
@@ -104,6 +105,8 @@ class DocumentReader:
             plan["date"] = self.date
         if self.date is None or self.year != self.date.year:
             plan["year"] = self.year
+        if self.date is None and self.month:
+            plan["month"] = self.month
         plan["issuer"] = issuer_id
         title = clean(" ".join(ln.text for ln in a.summary))
         if not title:
@@ -122,7 +125,7 @@ class DocumentReader:
             roles["keep"] = keep
         plan["recipients"] = roles
         # Reorder to the README's order: identity, then text, then roles.
-        order = ["type", "number", "date", "year", "issuer", "title", "drafted_by", "signer", "typist", "subplans",
+        order = ["type", "number", "date", "year", "month", "issuer", "title", "drafted_by", "signer", "typist", "subplans",
                  "basis", "deadlines", "opening", "sections", "closing", "recipients"]  # fmt: skip
         plan = {k: plan[k] for k in order if k in plan}
         if self.emphasis_lost:
@@ -165,9 +168,7 @@ class DocumentReader:
         self.date = date_line.date if date_line else None
         self.year = (date_line.year if date_line else None) or (self.date.year if self.date else None)
         if date_line and date_line.date is None and date_line.month:
-            self.note(
-                _("dòng ngày có tháng {m} nhưng chưa có ngày: bản dựng in ngày và tháng để trống", m=date_line.month)
-            )
+            self.month = date_line.month
         if self.year is None:
             found = re.search(r"năm (\d{4})", " ".join(ln.text for ln in a.summary))
             self.year = int(found.group(1)) if found else None

@@ -21,10 +21,12 @@ def month_str(d: dt.date) -> str:
     return f"{d.month:02d}" if d.month <= 2 else str(d.month)
 
 
-def long_date(d: dt.date | None, year: int | None = None) -> str:
-    """`ngày 03 tháng 4 năm 2024`; without a date, the blank form of a draft for `year`."""
+def long_date(d: dt.date | None, year: int | None = None, month: int | None = None) -> str:
+    """`ngày 03 tháng 4 năm 2024`; without a date, the blank form of a draft for `year` (and
+    `month`, when the draft is dated to the month: `ngày      tháng 3 năm 2026`)."""
     if d is None:
-        return f"ngày{BLANK}tháng{BLANK}năm {year if year is not None else BLANK}"
+        month_part = f" {month:02d} " if month is not None and month <= 2 else f" {month} " if month else BLANK
+        return f"ngày{BLANK}tháng{month_part}năm {year if year is not None else BLANK}"
     return f"ngày {day_str(d)} tháng {month_str(d)} năm {d.year}"
 
 
@@ -33,9 +35,9 @@ def short_date(d: dt.date) -> str:
     return f"{day_str(d)}/{month_str(d)}/{d.year}"
 
 
-def date_line(place: str, d: dt.date | None, year: int | None = None) -> str:
+def date_line(place: str, d: dt.date | None, year: int | None = None, month: int | None = None) -> str:
     """The place-and-date line of the header: `Tây Ninh, ngày 03 tháng 4 năm 2024`."""
-    return f"{place}, {long_date(d, year)}"
+    return f"{place}, {long_date(d, year, month)}"
 
 
 def add_years(d: dt.date, years: int) -> dt.date:
