@@ -38,7 +38,11 @@ from tests.helpers import lines  # noqa: E402
 
 # Beside the checkout (../shared), or beside the folder of worktrees.
 CORPUS = next(
-    (p / "shared" / "corpus" / "real-docx" for p in (REPO.parent, REPO.parent.parent) if (p / "shared" / "corpus" / "real-docx").is_dir()),
+    (
+        p / "shared" / "corpus" / "real-docx"
+        for p in (REPO.parent, REPO.parent.parent)
+        if (p / "shared" / "corpus" / "real-docx").is_dir()
+    ),
     REPO.parent / "shared" / "corpus" / "real-docx",
 )
 KINDS = {"KẾ HOẠCH": "KH", "BÁO CÁO": "BC"}

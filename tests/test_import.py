@@ -23,7 +23,11 @@ from generator.nd30.signature import parse_authority, read_authority
 from .helpers import DATA, REPO, lines
 
 CORPUS = next(
-    (p / "shared" / "corpus" / "real-docx" for p in (REPO.parent, REPO.parent.parent) if (p / "shared" / "corpus" / "real-docx").is_dir()),
+    (
+        p / "shared" / "corpus" / "real-docx"
+        for p in (REPO.parent, REPO.parent.parent)
+        if (p / "shared" / "corpus" / "real-docx").is_dir()
+    ),
     REPO.parent / "shared" / "corpus" / "real-docx",
 )
 
@@ -98,10 +102,24 @@ def test_every_built_document_comes_back(built: list[Path], with_root: bool, tmp
         import_documents([docx], data, DATA if with_root else None)
         result = build([data], out)
         rebuilt = sorted(out.glob("*.docx"))
-        assert len(rebuilt) == 1 and not result.failed, docx.name
-        if lines(rebuilt[0]) != lines(docx):
+        assert rebuilt and not result.failed, docx.name
+        if not any(lines(r) == lines(docx) for r in rebuilt):
             bad.append(docx.name)
     assert bad == []
+
+
+def test_subplans_named_in_the_plan_come_back(built: list[Path], tmp_path: Path) -> None:
+    plan = next(p for p in built if p.name.startswith("2024-22-KH-SGTVT"))
+    report = import_documents([plan], tmp_path / "data", DATA)
+    assert report.documents[0].plan["subplans"] == [
+        "tuyen-truyen-cchc", "thanh-tra-kiem-tra", "phong-chong-tham-nhung", "thuc-hanh-tiet-kiem",
+        "dao-tao-boi-duong", "chuyen-doi-vi-tri"]  # fmt: skip
+    result = build([tmp_path / "data"], tmp_path / "out")
+    assert len(result.written) == 7 and not result.failed
+    # Without a data root the directory has no 'authorities': the list stays text, and says why.
+    report = import_documents([plan], tmp_path / "bare")
+    assert "subplans" not in report.documents[0].plan
+    assert any("authorities" in r for r in report.documents[0].review)
 
 
 def test_reference_plan_citations_come_back(built: list[Path], tmp_path: Path) -> None:
@@ -187,3 +205,66 @@ def test_corpus_plan_imports_and_builds(tmp_path: Path) -> None:
     a, b = " ".join(lines(source)).split(), " ".join(lines(rebuilt)).split()
     assert difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio() >= 0.97
     shutil.rmtree(tmp_path / "out")
+
+
+# --- a document typed in Word (python-docx's default template: real automatic numbering) --------
+
+
+def _typed_plan(path: Path) -> Path:
+    from docx import Document
+
+    doc = Document()
+    header = doc.add_table(rows=1, cols=2)
+    left, right = header.rows[0].cells
+    left.paragraphs[0].add_run("UBND TỈNH TÂY NINH")
+    left.add_paragraph().add_run("SỞ GIAO THÔNG VẬN TẢI").bold = True
+    left.add_paragraph("Số: 07/KH-SGTVT")
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    right.add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
+    right.add_paragraph().add_run("Tây Ninh, ngày 05 tháng 01 năm 2025").italic = True
+    doc.add_paragraph().add_run("KẾ HOẠCH").bold = True
+    doc.add_paragraph().add_run("Kiểm tra công vụ năm 2025").bold = True
+    doc.add_paragraph().add_run("I. MỤC ĐÍCH, YÊU CẦU").bold = True
+    doc.add_paragraph("Nâng cao kỷ luật, kỷ cương hành chính.", style="List Number")
+    doc.add_paragraph("Kiểm tra đúng quy định.", style="List Number")
+    doc.add_paragraph().add_run("II. NỘI DUNG").bold = True
+    doc.add_paragraph("Kiểm tra việc chấp hành giờ giấc; báo cáo trước ngày 15/12/2025.")
+    doc.add_paragraph("Trên đây là Kế hoạch kiểm tra công vụ năm 2025 của Sở./.")
+    sig = doc.add_table(rows=1, cols=2)
+    nn, auth = sig.rows[0].cells
+    nn.paragraphs[0].add_run("Nơi nhận:").bold = True
+    for line in ("- UBND tỉnh (b/c);", "- Các phòng, đơn vị thuộc Sở (T/hiện);", "- Lưu: VT, TTr."):
+        nn.add_paragraph(line)
+    auth.paragraphs[0].add_run("GIÁM ĐỐC").bold = True
+    auth.add_paragraph("Nguyễn Văn A")
+    doc.save(str(path))
+    return path
+
+
+def test_typed_document_with_word_numbering(tmp_path: Path) -> None:
+    source = _typed_plan(tmp_path / "typed.docx")
+    report = import_documents([source], tmp_path / "data")
+    plan = report.documents[0].plan
+    assert (plan["type"], plan["number"], plan["date"]) == ("KH", 7, dt.date(2025, 1, 5))
+    assert plan["title"] == "Kiểm tra công vụ năm {{ year }}"
+    assert plan["signer"] == {"name": "Nguyễn Văn A"}
+    assert plan["sections"][0]["items"] == ["Nâng cao kỷ luật, kỷ cương hành chính.", "Kiểm tra đúng quy định."]
+    assert "deadline('" in plan["sections"][1]["paragraphs"][0] and plan["deadlines"][0]["date"] == dt.date(
+        2025, 12, 15
+    )
+    assert plan["closing"] == "Trên đây là Kế hoạch kiểm tra công vụ năm {{ year }} của Sở"
+    assert any("đánh số tự động" in r for r in report.documents[0].review)
+    directory = (tmp_path / "data" / "directory.yaml").read_text(encoding="utf-8")
+    assert "code: SGTVT" in directory and "head_title: Giám đốc" in directory and "marks:" in directory
+    result = build([tmp_path / "data"], tmp_path / "out")
+    assert not result.failed
+    got = lines(next((tmp_path / "out").glob("*.docx")))
+    for line in ("UBND TỈNH TÂY NINH", "SỞ GIAO THÔNG VẬN TẢI", "Số: 07/KH-SGTVT", "Tây Ninh, ngày 05 tháng 01 năm 2025",
+                 "KẾ HOẠCH", "Kiểm tra công vụ năm 2025", "I. MỤC ĐÍCH, YÊU CẦU", "1. Nâng cao kỷ luật, kỷ cương hành chính.",
+                 "2. Kiểm tra đúng quy định.", "- UBND tỉnh (b/c);", "- Các phòng, đơn vị thuộc Sở (T/hiện);",
+                 "- Lưu: VT, TTr.", "GIÁM ĐỐC", "Nguyễn Văn A",
+                 "Trên đây là Kế hoạch kiểm tra công vụ năm 2025 của Sở./."):  # fmt: skip
+        assert line in got, line
+    from generator.lint import lint_file
+
+    assert [f for f in lint_file(next((tmp_path / "out").glob("*.docx"))) if f.severity == "error"] == []

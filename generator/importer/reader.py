@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -13,7 +14,9 @@ from docx.table import Table
 
 from generator.data.model import Recipients, Reference, Signer
 from generator.errors import DataError, InputError, Place
+from generator.family.derive import authority
 from generator.i18n import _
+from generator.importer.autonumber import AutoNumbers
 from generator.importer.directory import Directory, norm, slug_id, soft_case
 from generator.importer.source import open_docx
 from generator.importer.text import clean, escape, marked
@@ -85,6 +88,9 @@ class DocumentReader:
         self.place_name = ""
         self.sig_table: Table | None = None
         self.month: int | None = None
+        self.subplans: list[str] = []
+        self.issuer_id = ""
+        self.autonumbered = 0
 
     def note(self, message: str) -> None:
         if message not in self.review:
@@ -98,6 +104,7 @@ class DocumentReader:
         recipients, authority = self._signature_parts(a)
         head = self._header(a)
         issuer_id, type_code, number = head
+        self.issuer_id = issuer_id
         plan: dict[str, Any] = {"type": type_code}
         if number is not None:
             plan["number"] = number
@@ -108,6 +115,11 @@ class DocumentReader:
         if self.date is None and self.month:
             plan["month"] = self.month
         plan["issuer"] = issuer_id
+        # A part heading ("I. …") printed bold right under the trích yếu is the body's start.
+        cut = next((i for i, ln in enumerate(a.summary) if i and _SECTION_RE.match(clean(ln.text))), None)
+        if cut is not None:
+            a.body[:0] = a.summary[cut:]
+            del a.summary[cut:]
         title = clean(" ".join(ln.text for ln in a.summary))
         if not title:
             raise InputError(_("không thấy trích yếu (dòng tên văn bản dưới tên loại)"), Place(self.path))
@@ -121,6 +133,8 @@ class DocumentReader:
         plan.update(body)
         if self.deadlines:
             plan["deadlines"] = self.deadlines
+        if self.subplans:
+            plan["subplans"] = self.subplans
         if keep:
             roles["keep"] = keep
         plan["recipients"] = roles
@@ -423,13 +437,21 @@ class DocumentReader:
         basis: list[str] = []
         basis_lines: list[Line] = []
         opening_started = False
+        numbers = AutoNumbers(a.doc)
         for block in self._blocks(a):
             if isinstance(block, Table):
                 stack[-1].entries.append(("table", self._table(block)))
                 continue
             text = clean(block.paragraph.text)
+            label = numbers.label(block.paragraph._p)
             if not text:
                 continue
+            runs = _runs(block)
+            if label:  # what Word's automatic numbering shows before the text
+                first = runs[0] if runs else ("", False, False)
+                runs = [(f"{label} ", first[1], first[2]), *runs]
+                text = f"{label} {text}"
+                self.autonumbered += 1
             if len(stack) == 1 and not opening_started and text.startswith("Căn cứ"):
                 ref_id = self._basis(text)
                 if ref_id is not None:
@@ -437,7 +459,6 @@ class DocumentReader:
                     basis_lines.append(block)
                     continue
             opening_started = True
-            runs = _runs(block)
             self._place(stack, text, runs, block)
         first_text = next((v for k, v in root.entries if k != "table"), "")
         broken = first_text.startswith("Căn cứ") or first_text.startswith("*Căn cứ")  # a căn cứ not read
@@ -445,6 +466,8 @@ class DocumentReader:
             # Kept as typed, in front of the opening.
             root.entries[:0] = [("p", self._text(_runs(ln), clean(ln.paragraph.text))) for ln in basis_lines]
             basis = []
+        if self.autonumbered:
+            self.note(_("{n} đoạn đánh số tự động của Word: số được đọc thành văn bản", n=self.autonumbered))
         result: dict[str, Any] = {}
         if basis:
             result["basis"] = basis
@@ -461,7 +484,9 @@ class DocumentReader:
         for i, (rid, line) in enumerate(zip(basis, typed, strict=True)):
             end = "." if i == len(basis) - 1 else ";"
             if f"Căn cứ {citations.cite(self.dir.reference(rid), self.dir.bodies)}{end}" != line:
-                if line.removeprefix("Căn cứ ").rstrip(";.,") != citations.cite(self.dir.reference(rid), self.dir.bodies):
+                if line.removeprefix("Căn cứ ").rstrip(";.,") != citations.cite(
+                    self.dir.reference(rid), self.dir.bodies
+                ):
                     return False
                 self.note(_("dấu cuối các dòng căn cứ khác quy tắc: bản dựng viết theo Nghị định 30 (';' … '.')"))
         return True
@@ -526,7 +551,39 @@ class DocumentReader:
             self.emphasis_lost += 1
         if clean(str(parse_markup(render_text(source, {})))) != clean(plain):
             source = escape(clean(plain))
-        return self._year_var(self._deadlines(self._cites(source)))
+        return self._year_var(self._deadlines(self._subplans(self._cites(source))))
+
+    def _missing_authorities(self, kinds: list[str]) -> list[str]:
+        """The roles the sub-plans report to that no body up the issuer's parent chain holds."""
+        lookup = SimpleNamespace(bodies=self.dir.bodies)
+        missing = []
+        for role in sorted({r for k in kinds for r in self.dir.corpus.kinds[k].reports_to}):
+            try:
+                authority(lookup, self.issuer_id, role, None)  # type: ignore[arg-type]
+            except DataError:
+                missing.append(role)
+        return missing
+
+    def _subplans(self, source: str) -> str:
+        """The list of sub-plans a plan calls for ("Xây dựng Kế hoạch A; Kế hoạch B …") becomes
+        {{ subplan_list() }}, and the kinds its `subplans:` (once per document)."""
+        if self.subplans or "Kế hoạch" not in source:
+            return source
+        names = {kind.name: kid for kid, kind in self.dir.corpus.kinds.items()}
+        one = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        for m in re.finditer(rf"(?:{one})(?:; (?:{one}))*", source):
+            found = m.group(0).split("; ")
+            if len(found) >= 2 or source[: m.start()].endswith("Xây dựng "):
+                kinds = [names[n] for n in found]
+                missing = self._missing_authorities(kinds)
+                if missing:
+                    self.note(_("văn bản nêu các kế hoạch con ({kinds}) nhưng danh mục chưa có 'authorities' cho vai trò "
+                                "{roles}: thêm rồi ghi 'subplans:'", kinds=", ".join(kinds), roles=", ".join(missing)))  # fmt: skip
+                    return source
+                self.subplans = kinds
+                self.note(_("kế hoạch con theo danh mục: {kinds}", kinds=", ".join(self.subplans)))
+                return source[: m.start()] + "{{ subplan_list() }}" + source[m.end() :]
+        return source
 
     def _table(self, table: Table) -> dict[str, Any]:
         rows = [[clean(c.text) for c in row.cells] for row in table.rows]
