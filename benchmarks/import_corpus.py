@@ -69,7 +69,7 @@ def parts(path: Path) -> dict[str, list[str]]:
         "number": texts([a.number] if a.number else []),
         "date": texts([a.date] if a.date else []),
         "type": texts([a.title] if a.title else []),
-        "summary": [" ".join(" ".join(texts(a.summary)).split())],
+        "summary": [t for t in [" ".join(" ".join(texts(a.summary)).split())] if t],
         "signature": [" ".join(t.split()) for t in sig.authority],
         "recipients": [" ".join(t.split()) for t in sig.recipients],
     }

@@ -120,7 +120,7 @@ class DocumentReader:
         if cut is not None:
             a.body[:0] = a.summary[cut:]
             del a.summary[cut:]
-        title = clean(" ".join(ln.text for ln in a.summary))
+        title = clean(" ".join(ln.text for ln in a.summary)) or self._proposed_title(a)
         if not title:
             raise InputError(_("không thấy trích yếu (dòng tên văn bản dưới tên loại)"), Place(self.path))
         plan["title"] = self._year_var(escape(title))
@@ -148,6 +148,17 @@ class DocumentReader:
             )
         rel = Path(issuer_id) / str(self.year) / f"{slug_id(self._file_slug(type_code, number, title), set())}.yaml"
         return Imported(self.path, plan, issuer_id, rel, self.review)
+
+    def _proposed_title(self, a: Anatomy) -> str:
+        """No trích yếu under the tên loại (ND30 requires one): proposed from the sentence that
+        says what is reported ("… báo cáo Bộ Nội vụ về tình hình …"), for review."""
+        for ln in a.body[:6]:
+            m = re.search(r"\bbáo cáo\b[^.:;]*?\bvề (?:việc )?(?P<s>[^.:;]{10,200})", clean(ln.text))
+            if m:
+                subject = m["s"].strip(" ,")
+                self.note(_("văn bản không có trích yếu (Nghị định 30 bắt buộc): đề xuất '{t}' từ nội dung", t=subject))
+                return subject[:1].upper() + subject[1:]
+        return ""
 
     def _file_slug(self, type_code: str, number: int | None, title: str) -> str:
         words = " ".join(title.split()[:8])
