@@ -268,3 +268,81 @@ def test_typed_document_with_word_numbering(tmp_path: Path) -> None:
     from generator.lint import lint_file
 
     assert [f for f in lint_file(next((tmp_path / "out").glob("*.docx"))) if f.severity == "error"] == []
+
+
+# --- writer → reader, for citations, Nơi nhận and the signature ---------------------------------
+
+_BODIES = {
+    "ubnd": {"name": "Ủy ban nhân dân tỉnh Tây Ninh", "short": "UBND tỉnh", "code": "UBND"},
+    "cp": {"name": "Chính phủ", "code": "CP"},
+    "tu": {"name": "Ban Thường vụ Tỉnh ủy", "code": "TU", "party": True},
+    "bdv": {"name": "Ban Dân vận Tỉnh ủy", "code": "BDVTU", "party": True},
+}
+_WORDS = st.sampled_from(["thực hiện", "công tác", "dân vận", "chính quyền", "cải cách", "hành chính", "năm 2024",
+                          "trên địa bàn", "tỉnh", "quy định", "chi tiết", "một số điều"])  # fmt: skip
+
+
+@given(
+    kind=st.sampled_from(["Kế hoạch", "Quyết định", "Chỉ thị", "Nghị định", "Thông tư", "Chương trình phối hợp"]),
+    number=st.integers(1, 9999),
+    issuer=st.sampled_from(["ubnd", "cp", "tu"]),
+    normative=st.booleans(),
+    day=st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
+    long=st.booleans(),
+    link=st.sampled_from(["về việc", "về", ""]),
+    subject=st.lists(_WORDS, min_size=1, max_size=8).map(" ".join),
+)
+def test_citation_round_trip(kind, number, issuer, normative, day, long, link, subject) -> None:
+    from generator.data.model import Body, Reference
+    from generator.nd30.citations import cite, find_citations
+
+    bodies = {k: Body.model_validate(v) for k, v in _BODIES.items()}
+    party = bodies[issuer].party
+    ref = Reference.model_validate({
+        "kind": kind, "number": str(number), "issuers": issuer, "date": day, "subject": subject, "link": link,
+        **({"number_year": day.year} if normative and not party else {}),
+        **({"date_form": "long"} if long else {}),
+    })  # fmt: skip
+    text = f"Thực hiện {cite(ref, bodies)}."
+    found = find_citations(text, [b.short or b.name for b in bodies.values()])
+    assert len(found) == 1
+    f = found[0]
+    assert text[f.start : f.end] == cite(ref, bodies)
+    assert (f.kind, f.symbol.number, f.symbol.number_year, f.date) == (kind, str(number), ref.number_year, day)
+    assert f.symbol.party == party and f.symbol.issuer == bodies[issuer].code
+    assert f.issuer_phrase == (bodies[issuer].short or bodies[issuer].name)
+    assert (f.link, f.subject) == (link, subject)
+
+
+@given(
+    authority=st.sampled_from(["head", "deputy", "acting", "by_order", "by_delegation"]),
+    collective=st.booleans(),
+)
+def test_signature_round_trip(authority: str, collective: bool) -> None:
+    from generator.data.model import Body, Signer
+    from generator.nd30.signature import authority_lines
+
+    issuer = Body.model_validate({
+        "name": "Sở Tư pháp", "head_title": "Giám đốc", "deputy_title": "Phó Giám đốc",
+        **({"collective": "Ủy ban nhân dân", "head_title": "Chủ tịch", "deputy_title": "Phó Chủ tịch"}
+           if collective else {}),
+    })  # fmt: skip
+    signer = Signer(authority=authority, title="Chánh Văn phòng" if authority.startswith("by_") else None)
+    printed = authority_lines(signer, issuer)
+    reading = read_authority([*printed, "Nguyễn Văn A"])
+    assert reading is not None and reading.authority == authority and reading.lines == len(printed)
+    assert reading.head_title == (issuer.head_title or "").upper()
+
+
+def test_recipient_lines_round_trip() -> None:
+    from generator.data.load import load
+    from generator.nd30.recipients import recipient_lines
+
+    corpus = load([DATA])
+    doc = next(d for d in corpus.documents if d.doc_id == "so-gtvt-tay-ninh/2024/ke-hoach-dan-van").document
+    issuer = corpus.bodies[doc.issuer]
+    printed = recipient_lines(doc.recipients, issuer, issuer.units[doc.drafted_by], corpus.bodies)
+    read = [parse_recipient_line(line) for line in printed[:-1]]
+    assert [r.role for r in read] == [None, None, None, "implement", "implement"]
+    assert [r.name for r in read[:2]] == ["Ban Dân vận Tỉnh ủy", "Sở Nội vụ"]
+    assert parse_keep_line(printed[-1]) == ("VP", None)
