@@ -27,6 +27,10 @@ ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "MTTQVN", "TW", "BCĐ", "GTVT", "CCHC"
                  "CAND", "QĐND", "ĐMST", "CĐS", "PCT", "BQL", "KCN"}  # fmt: skip
 
 
+TITLES = ("Chủ tịch", "Giám đốc", "Trưởng ban", "Chánh Văn phòng", "Chánh Thanh tra", "Trưởng phòng", "Cục trưởng",
+          "Tổng cục trưởng", "Vụ trưởng", "Bí thư", "Thủ trưởng")  # fmt: skip
+
+
 def soft_case(line: str, keep: tuple[str, ...] = ()) -> str:
     """A header line typed in capitals, in sentence case where that prints back the same:
     "SỞ GIAO THÔNG VẬN TẢI" → "Sở giao thông vận tải"; words in `keep` (places) and
@@ -40,6 +44,8 @@ def soft_case(line: str, keep: tuple[str, ...] = ()) -> str:
         else:
             out.append(w.capitalize() if i == 0 else w.lower())
     text = " ".join(out)
+    for title in TITLES:  # "PHÓ CHỦ TỊCH" → "Phó Chủ tịch", as ND30's examples write titles
+        text = re.sub(rf"(?<=Phó ){title.lower()}\b", title, text)
     for name in keep:
         text = re.sub(re.escape(name), name, text, flags=re.IGNORECASE)
     return text if text.upper() == line.upper() else line

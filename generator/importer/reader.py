@@ -17,7 +17,7 @@ from generator.errors import DataError, InputError, Place
 from generator.family.derive import authority
 from generator.i18n import _
 from generator.importer.autonumber import AutoNumbers
-from generator.importer.directory import Directory, norm, slug_id, soft_case
+from generator.importer.directory import ABBREVIATIONS, Directory, norm, slug_id, soft_case
 from generator.importer.source import open_docx
 from generator.importer.text import clean, escape, marked
 from generator.lint.anatomy import Anatomy, Line, analyse
@@ -238,7 +238,9 @@ class DocumentReader:
                             what=", ".join(changes)))  # fmt: skip
             return found
         cased = [soft_case(ln, places) for ln in agency]
-        fields: dict[str, Any] = {"name": " ".join(cased[:1] + [c[:1].lower() + c[1:] for c in cased[1:]])}
+        # A name's later lines continue it: "Ủy ban nhân dân" / "tỉnh Lâm Đồng".
+        cased = cased[:1] + [c if c.split()[0] in ABBREVIATIONS else c[:1].lower() + c[1:] for c in cased[1:]]
+        fields: dict[str, Any] = {"name": " ".join(cased)}
         if len(agency) > 1:
             fields["header"] = cased
         if code:
