@@ -62,7 +62,8 @@ def parts(path: Path) -> dict[str, list[str]]:
     sig = signature_block(a)
 
     def texts(ls) -> list[str]:
-        return [" ".join(x.split()) for ln in ls for x in ln.paragraph.text.split("\n") if x.strip()]
+        return [" ".join(unicodedata.normalize("NFC", x).split()) for ln in ls for x in ln.paragraph.text.split("\n")
+                if x.strip()]  # fmt: skip
 
     return {
         "header": texts([*a.parent, *a.agency]),
@@ -70,8 +71,8 @@ def parts(path: Path) -> dict[str, list[str]]:
         "date": texts([a.date] if a.date else []),
         "type": texts([a.title] if a.title else []),
         "summary": [t for t in [" ".join(" ".join(texts(a.summary)).split())] if t],
-        "signature": [" ".join(t.split()) for t in sig.authority],
-        "recipients": [" ".join(t.split()) for t in sig.recipients],
+        "signature": [" ".join(unicodedata.normalize("NFC", t).split()) for t in sig.authority],
+        "recipients": [" ".join(unicodedata.normalize("NFC", t).split()) for t in sig.recipients],
     }
 
 
@@ -130,7 +131,7 @@ def main() -> None:
             a = analyse(Document(str(path)))
         except Exception:
             continue
-        kind = KINDS.get(" ".join(a.title.text.split()) if a.title else "")
+        kind = KINDS.get(" ".join(unicodedata.normalize("NFC", a.title.text).split()) if a.title else "")
         if kind:
             rows.append({"kind": kind, **measure(path)})
     if args.json:

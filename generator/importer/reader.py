@@ -181,7 +181,18 @@ class DocumentReader:
         type_code = parse_type_name(a.title.text) if a.title else None
         if a.title is not None and type_code is None and number_line and number_line.type_code:
             type_code = number_line.type_code
-        if type_code is None:
+        if type_code is None and a.title is not None and a.title.all_caps:
+            missing.append(
+                _("tên loại theo Phụ lục III ('{name}' không phải tên loại vbgen dựng được)", name=clean(a.title.text))
+            )
+        elif type_code is None and number_line is not None:
+            missing.append(
+                _(
+                    "tên loại văn bản: '{line}' là ký hiệu công văn, vbgen chưa dựng công văn",
+                    line=clean(a.number.text if a.number else ""),
+                )
+            )
+        elif type_code is None:
             missing.append(_("tên loại văn bản (KẾ HOẠCH, BÁO CÁO … theo Phụ lục III)"))
         if missing:
             raise InputError(
@@ -206,6 +217,14 @@ class DocumentReader:
                 _("ký hiệu '{sym}' không khớp tên loại {kind}", sym=a.number.text if a.number else "", kind=type_code)
             )
         issuer_id = self._issuer(agency, parent, code)
+        issuer = self.dir.bodies[issuer_id]
+        lacking = [what for what, have in ((_("ký hiệu (dòng 'Số: …/KH-…')"), issuer.code),
+                                           (_("địa danh (dòng ngày tháng)"), issuer.place)) if not have]  # fmt: skip
+        if lacking:
+            raise InputError(
+                _("không nhận ra phần đầu văn bản theo Nghị định 30: thiếu {what}", what="; ".join(lacking)),
+                Place(self.path),
+            )
         return issuer_id, type_code, number_line.number if number_line else None
 
     def _issuer(self, agency: list[str], parent: list[str], code: str | None) -> str:
@@ -311,6 +330,7 @@ class DocumentReader:
         return signer
 
     def _recipients(self, lines: list[str], issuer_id: str) -> tuple[str, str | None, dict | None, dict[str, Any]]:
+        lines = [clean(ln) for ln in lines]
         heading_seen = False
         entries: list[str] = []
         keep_line = None
@@ -341,11 +361,17 @@ class DocumentReader:
             self.note(_("không thấy dòng 'Nơi nhận:'"))
         issuer = self.dir.bodies[issuer_id]
         unit_code, keep = parse_keep_line(keep_line) if keep_line else (None, None)
-        if unit_code and "." in unit_code:  # "NC.Châu": the typist written onto the archive line
-            unit_code, initials = unit_code.split(".", 1)
-            if initials and typist is None:
-                typist = {"initials": initials}
-                self.note(_("ký hiệu người soạn thảo '{v}' viết liền dòng 'Lưu': đưa xuống dòng riêng", v=initials))
+        # "NC.Châu", "CCVC(Thuận)": the typist written onto the archive line.
+        glued = re.match(r"^(?P<code>[^.(\s]+)\s*[.(]\s*(?P<who>[^.()]+?)\)?$", unit_code or "")
+        if glued:
+            unit_code = glued["code"]
+            if typist is None:
+                typist = {"initials": glued["who"]}
+                self.note(_("ký hiệu người soạn thảo '{v}' viết liền dòng 'Lưu': đưa xuống dòng riêng", v=glued["who"]))
+        if unit_code and not re.fullmatch(r"[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*", unit_code):
+            fixed = "-".join(re.findall(r"[A-Za-zĐđ0-9]+", unit_code)) or None
+            self.note(_("mã đơn vị '{v}' ở dòng 'Lưu' không phải chữ viết tắt: ghi '{code}'", v=unit_code, code=fixed))
+            unit_code = fixed
         drafted_by = self._unit(issuer_id, unit_code or "VP")
         if not keep_line:
             self.note(_("không thấy dòng 'Lưu: VT, …': đơn vị soạn thảo tạm là {u}", u=drafted_by))

@@ -205,6 +205,8 @@ def find_citations(text: str, issuers: Iterable[str] = ()) -> list[FoundCitation
             subject = after[len(link) + 1 :]
             end = end + 1 + len(after)
         found.append(
-            FoundCitation(m.start(), end, kind, symbol, name, date, form, bool(m["comma"]), phrase, joint, link, subject)
+            FoundCitation(
+                m.start(), end, kind, symbol, name, date, form, bool(m["comma"]), phrase, joint, link, subject
+            )
         )
     return found

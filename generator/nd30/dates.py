@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import NamedTuple
 
 # ND30 Phụ lục I: the day below 10 and the months 1 and 2 take a leading zero, so that no digit
@@ -76,7 +77,7 @@ def parse_short_date(text: str) -> dt.date | None:
 
 def parse_long_date(text: str) -> dt.date | None:
     """`ngày 03 tháng 4 năm 2024` → the date; None when it is not one."""
-    m = _LONG_RE.match(" ".join(text.split()))
+    m = _LONG_RE.match(" ".join(unicodedata.normalize("NFC", text).split()))
     return _date(m["ly"], m["lm"], m["ld"]) if m else None
 
 
@@ -91,7 +92,7 @@ class DateLine(NamedTuple):
 
 def parse_date_line(text: str) -> DateLine | None:
     """`Tây Ninh, ngày 03 tháng 4 năm 2024` → (Tây Ninh, 2024-04-03, 2024); None if not a date line."""
-    m = _DATE_LINE_RE.match(" ".join(text.split()))
+    m = _DATE_LINE_RE.match(" ".join(unicodedata.normalize("NFC", text).split()))
     if not m:
         return None
     year = int(m["y"]) if m["y"] else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from generator.nd30.dates import BLANK
@@ -125,7 +126,7 @@ class NumberLine(NamedTuple):
 
 def parse_number_line(text: str) -> NumberLine | None:
     """`Số: 22/KH-SGTVT` → (22, KH, SGTVT); `Số:      /KH-UBND` → (None, KH, UBND)."""
-    m = _NUMBER_LINE_RE.match(" ".join(text.split()))
+    m = _NUMBER_LINE_RE.match(" ".join(unicodedata.normalize("NFC", text).split()))
     if not m:
         return None
     head, _, tail = m["rest"].partition("-")
@@ -137,7 +138,7 @@ def parse_number_line(text: str) -> NumberLine | None:
 
 def parse_type_name(text: str) -> str | None:
     """The Phụ lục III code of a tên loại line: KẾ HOẠCH → KH; None for an unknown one."""
-    wanted = " ".join(text.split()).upper()
+    wanted = " ".join(unicodedata.normalize("NFC", text).split()).upper()
     return next((code for code, name in DOC_TYPES.items() if name.upper() == wanted), None)
 
 
