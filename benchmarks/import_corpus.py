@@ -34,6 +34,7 @@ from generator.importer.api import import_documents  # noqa: E402
 from generator.importer.reader import signature_block  # noqa: E402
 from generator.lint import lint_file  # noqa: E402
 from generator.lint.anatomy import analyse  # noqa: E402
+from generator.nd30.numbering import parse_type_name  # noqa: E402
 from tests.helpers import lines  # noqa: E402
 
 # Beside the checkout (../shared), or beside the folder of worktrees.
@@ -122,6 +123,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--all", action="store_true", help="every document with a Phụ lục III tên loại, not only KH/BC")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"corpus not found: {args.corpus}")
@@ -131,7 +133,8 @@ def main() -> None:
             a = analyse(Document(str(path)))
         except Exception:
             continue
-        kind = KINDS.get(" ".join(unicodedata.normalize("NFC", a.title.text).split()) if a.title else "")
+        name = " ".join(unicodedata.normalize("NFC", a.title.text).split()) if a.title else ""
+        kind = KINDS.get(name) or (parse_type_name(name) if args.all and name else None)
         if kind:
             rows.append({"kind": kind, **measure(path)})
     if args.json:

@@ -362,9 +362,13 @@ class DocumentReader:
         issuer = self.dir.bodies[issuer_id]
         unit_code, keep = parse_keep_line(keep_line) if keep_line else (None, None)
         # "NC.Châu", "CCVC(Thuận)": the typist written onto the archive line.
-        glued = re.match(r"^(?P<code>[^.(\s]+)\s*[.(]\s*(?P<who>[^.()]+?)\)?$", unit_code or "")
+        last = keep.split(", ")[-1] if keep else unit_code or ""
+        glued = re.match(r"^(?P<code>[^.(\s]+)\s*[.(]\s*(?P<who>[^.()]+?)\)?$", last)
         if glued:
-            unit_code = glued["code"]
+            if keep:
+                keep = ", ".join([*keep.split(", ")[:-1], glued["code"]])
+            else:
+                unit_code = glued["code"]
             if typist is None:
                 typist = {"initials": glued["who"]}
                 self.note(_("ký hiệu người soạn thảo '{v}' viết liền dòng 'Lưu': đưa xuống dòng riêng", v=glued["who"]))
@@ -541,7 +545,8 @@ class DocumentReader:
         if known is not None:
             self.note(_("căn cứ '{t}' khác văn bản '{id}' của danh mục: ghi thành văn bản dẫn chiếu riêng", t=inner[:40],
                         id=known[0]))  # fmt: skip
-        if len(found) != 1 or found[0].end != len(inner) or not found[0].issuer_phrase:
+        law = found[0].symbol is None
+        if len(found) != 1 or found[0].end != len(inner) or not (found[0].issuer_phrase or law):
             return None
         return self._reference(inner, found[0])
 
@@ -765,8 +770,11 @@ class DocumentReader:
         """A reference of the data or the catalogue (or met before) that this citation names:
         the longest form of cite() that the typed words start with."""
         sym = found.symbol
+        number, number_year = (sym.number, sym.number_year) if sym else (None, None)
         for rid, ref in [*self.dir.corpus.references.items(), *((r, self.dir.reference(r)) for r in self.dir.new_refs)]:
-            if (ref.kind, ref.number, ref.number_year) != (found.kind, sym.number, sym.number_year):
+            if (ref.kind, ref.number, ref.number_year) != (found.kind, number, number_year):
+                continue
+            if sym is None and ref.name != found.name:
                 continue
             if found.date and ref.date != found.date:
                 continue
@@ -784,6 +792,8 @@ class DocumentReader:
     def _reference(self, typed: str, found: citations.FoundCitation) -> str | None:
         """The reference of a citation (found in the data or new), when cite() prints `typed`."""
         sym = found.symbol
+        if sym is None:  # a law by name and date
+            return self._law(typed, found)
         data: dict[str, Any] = {"kind": found.kind, "number": sym.number}
         if found.name:
             data["name"] = found.name
@@ -847,6 +857,24 @@ class DocumentReader:
                         n=sym.number))  # fmt: skip
         return rid
 
+    def _law(self, typed: str, found: citations.FoundCitation) -> str | None:
+        """A law cited by its name and date only ("Luật … ngày 19 tháng 6 năm 2015")."""
+        issuer = self.dir.find("Quốc hội") or self.dir.add({"name": "Quốc hội", "code": "QH"}, "quoc-hoi")
+        data: dict[str, Any] = {"kind": found.kind, "name": found.name, "issuers": issuer, "date": found.date,
+                                "cite_date": True}  # fmt: skip
+        try:
+            if citations.cite(Reference.model_validate(data), self.dir.bodies) != typed:
+                return None
+        except (DataError, ValueError):
+            return None
+        rid = self.dir.find_reference(Reference.model_validate(data))
+        if rid is None:
+            assert found.date is not None
+            rid = self.dir.add_reference({**data, "verified": False}, f"luat-{found.name}-{found.date.year}")
+            self.note(_("văn bản dẫn chiếu '{id}' ({kind} {name}) mới: kiểm tra", id=rid, kind=found.kind,
+                        name=found.name))  # fmt: skip
+        return rid
+
     def _deadlines(self, source: str) -> str:
         """ "trước ngày 01/11/2024" becomes a deadline where deadline() prints the same date."""
 
@@ -867,7 +895,7 @@ class DocumentReader:
         if self.year is None:
             return source
         parts = re.split(r"(\{\{.*?\}\})", source)
-        pattern = re.compile(rf"\b(năm) {self.year}\b")
+        pattern = re.compile(rf"(?<!\d )\b(năm) {self.year}\b")  # not the year of a date "tháng 02 năm 2025"
         return "".join(p if p.startswith("{{") else pattern.sub(r"\1 {{ year }}", p) for p in parts)
 
 

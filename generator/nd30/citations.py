@@ -108,6 +108,9 @@ _CITE_RE = re.compile(
     rf"\s+số\s+(?P<sym>{SYMBOL_PATTERN})"
     rf"(?P<comma>\s*,)?(?:\s+(?:ngày\s+{SHORT_DATE_PATTERN}|{LONG_DATE_PATTERN}))?"
 )
+# A law cited by its name and date, without its number: "Luật Tổ chức chính quyền địa phương ngày
+# 19 tháng 6 năm 2015" (cite() prints it so with `cite_date: true` and no number).
+_LAW_RE = re.compile(rf"(?P<law>Bộ luật|Luật)\s+(?P<name>[^;:.“”()]{{1,150}}?)\s+{LONG_DATE_PATTERN}")
 _LINKS = ("về việc ", "về ")
 # Words that usually open a subject with its own verb ("của UBND tỉnh ban hành Quy định …").
 _SUBJECT_VERBS = ("ban hành ", "quy định ", "hướng dẫn ", "thực hiện ", "phê duyệt ", "sửa đổi ", "triển khai ",
@@ -123,7 +126,7 @@ class FoundCitation:
     start: int
     end: int
     kind: str
-    symbol: Symbol
+    symbol: Symbol | None  # None: a law cited by name and date only
     name: str | None = None  # a law's name
     date: dt.date | None = None
     date_form: str = "short"
@@ -209,4 +212,9 @@ def find_citations(text: str, issuers: Iterable[str] = ()) -> list[FoundCitation
                 m.start(), end, kind, symbol, name, date, form, bool(m["comma"]), phrase, joint, link, subject
             )
         )
-    return found
+    for m in _LAW_RE.finditer(text):
+        if any(f.start < m.end() and m.start() < f.end for f in found) or " số " in f" {m['name']} ":
+            continue
+        date = parse_long_date(f"ngày {m['ld']} tháng {m['lm']} năm {m['ly']}")
+        found.append(FoundCitation(m.start(), m.end(), m["law"], None, m["name"], date, "long"))
+    return sorted(found, key=lambda f: f.start)
