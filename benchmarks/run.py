@@ -107,8 +107,12 @@ def main() -> None:
         plain_seconds, plain_docs = plain_loop(data, work / "b")
         rate, plain_rate = docs / seconds, plain_docs / plain_seconds
         print(f"documents: {docs}")
-        print(f"(a) vbgen build --jobs {args.jobs}: {seconds:6.1f} s  {rate:6.1f} documents/s  (all steps)")
-        print(f"(b) plain docxtpl loop:      {plain_seconds:6.1f} s  {plain_rate:6.1f} documents/s  (render, save)")
+        print(
+            f"(a) vbgen build --jobs {args.jobs}: {seconds:6.1f} s  {rate:6.1f} documents/s  (all steps)"
+        )
+        print(
+            f"(b) plain docxtpl loop:      {plain_seconds:6.1f} s  {plain_rate:6.1f} documents/s  (render, save)"
+        )
         print(f"    ratio (a)/(b): {rate / plain_rate:.2f}x   (target >= 3x)")
         print(f"(d) peak memory of the build (process tree RSS): {peak:.0f} MB   (target < 500 MB)")
 
