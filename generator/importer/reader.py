@@ -101,7 +101,7 @@ class DocumentReader:
     def read(self) -> Imported:
         doc = open_docx(self.path)
         a = analyse(doc)
-        recipients, authority = self._signature_parts(a)
+        recipients, signature = self._signature_parts(a)
         head = self._header(a)
         issuer_id, type_code, number = head
         self.issuer_id = issuer_id
@@ -126,7 +126,7 @@ class DocumentReader:
         plan["title"] = self._year_var(escape(title))
         drafted_by, keep, typist, roles = self._recipients(recipients, issuer_id)
         plan["drafted_by"] = drafted_by
-        plan["signer"] = self._signer(authority, issuer_id)
+        plan["signer"] = self._signer(signature, issuer_id)
         if typist:
             plan["typist"] = typist
         body = self._body(a)
@@ -268,7 +268,7 @@ class DocumentReader:
             fields["parent"] = parent_id
         if self.place_name:
             fields["place"] = self.place_name
-        fields["note"] = _("nhập từ {file}", file=self.path.name)
+        fields["note"] = f"nhập từ {self.path.name}"
         self.note(_("cơ quan ban hành '{name}' chưa có trong danh mục: đã thêm, chưa đối chiếu", name=name_line))
         return self.dir.add(fields, fields["name"])
 
@@ -359,7 +359,6 @@ class DocumentReader:
             entries.append(line)
         if lines and not heading_seen:
             self.note(_("không thấy dòng 'Nơi nhận:'"))
-        issuer = self.dir.bodies[issuer_id]
         unit_code, keep = parse_keep_line(keep_line) if keep_line else (None, None)
         # "NC.Châu", "CCVC(Thuận)": the typist written onto the archive line.
         last = keep.split(", ")[-1] if keep else unit_code or ""
@@ -383,7 +382,7 @@ class DocumentReader:
         want = [f"{ln.rstrip(';.')};" if not ln.startswith("- ") else ln for ln in entries]
         try:
             got = recipient_lines(
-                Recipients.model_validate({k: v for k, v in roles.items()}),
+                Recipients.model_validate(roles),
                 self.dir.bodies[issuer_id],
                 self.dir.bodies[issuer_id].units[drafted_by],
                 self.dir.bodies,
@@ -393,7 +392,6 @@ class DocumentReader:
         if got != [clean(w) for w in want]:
             roles = {"leadership": False, "extra": [e.strip().removeprefix("-").strip().rstrip(";.") for e in entries]}
             self.note(_("Nơi nhận giữ nguyên từng dòng (extra): không ghép được theo vai trò"))
-        del issuer
         return drafted_by, keep, typist, roles
 
     def _unit(self, issuer_id: str, code: str) -> str:
@@ -403,7 +401,7 @@ class DocumentReader:
                 return uid
         uid = slug_id(code, set(issuer.units))
         units = {k: v.model_dump(exclude_defaults=True) for k, v in issuer.units.items()}
-        units[uid] = {"name": _("Đơn vị {code}", code=code), "code": code}
+        units[uid] = {"name": f"Đơn vị {code}", "code": code}  # data, in Vietnamese whatever the language
         self.dir.update(issuer_id, units=units)
         self.note(_("đơn vị soạn thảo '{code}' chưa có trong '{id}': đã thêm, cần tên đơn vị", code=code, id=issuer_id))
         return uid
@@ -504,7 +502,8 @@ class DocumentReader:
             opening_started = True
             self._place(stack, text, runs, block)
         first_text = next((v for k, v in root.entries if k != "table"), "")
-        broken = first_text.startswith("Căn cứ") or first_text.startswith("*Căn cứ")  # a căn cứ not read
+        # A căn cứ line that could not be read follows them: the list is kept as typed.
+        broken = first_text.lstrip("*").startswith("Căn cứ")
         if basis and (broken or not self._basis_endings(basis, basis_lines)):
             # Kept as typed, in front of the opening.
             root.entries[:0] = [("p", self._text(_runs(ln), clean(ln.paragraph.text))) for ln in basis_lines]
@@ -883,7 +882,7 @@ class DocumentReader:
             if day is None or short_date(day) != m["d"] or (self.date and day < self.date):
                 return m.group(0)
             clause = re.split(r"[;.:]\s+", source[: m.start()])[-1]
-            clause = re.sub(r"\{\{.*?\}\}|\*", "", clause).strip(" ,") or _("Hạn ngày {d}", d=m["d"])
+            clause = re.sub(r"\{\{.*?\}\}|\*", "", clause).strip(" ,") or f"Hạn ngày {m['d']}"
             did = slug_id(clause.split(" về ")[0][:40] or "han", {d["id"] for d in self.deadlines})
             self.deadlines.append({"id": did, "date": day, "what": self._year_var(clause)})
             return f"trước ngày {{{{ deadline('{did}') }}}}"
