@@ -925,15 +925,22 @@ def signature_block(a: Anatomy) -> SignatureBlock:
         table = Table(tbl, a.doc)
         for row in table.rows:
             cells = row.cells
-            if len(cells) >= 2 and cells[0].text.strip().startswith("Nơi nhận"):
+            if len(cells) >= 2 and clean(cells[0].text).startswith("Nơi nhận"):
                 return SignatureBlock(_cell_texts(cells[0]), _cell_texts(cells[-1]), table)
-    at = next((i for i, ln in enumerate(a.body) if ln.text.startswith("Nơi nhận")), None)
+    at = next((i for i, ln in enumerate(a.body) if clean(ln.text).startswith("Nơi nhận")), None)
     if at is None:
         return SignatureBlock([], [])
-    tail = [clean(part) for ln in a.body[at:] for part in ln.paragraph.text.split("\n") if part.strip()]
     marks = ("Nơi nhận", "-", "+")
-    return SignatureBlock([t for t in tail if t.startswith(marks)], [t for t in tail if not t.startswith(marks)],
-                          None, at)  # fmt: skip
+    recipients: list[str] = []
+    authority: list[str] = []
+    for ln in a.body[at:]:
+        for part in ln.paragraph.text.split("\n"):
+            # Laid out with tabs: Nơi nhận on the left, the signature on the right of one line.
+            left, _tab, right = (x.strip() for x in part.strip().partition("\t"))
+            for text in (left, right):
+                if text:
+                    (recipients if clean(text).startswith(marks) else authority).append(clean(text))
+    return SignatureBlock(recipients, authority, None, at)
 
 
 def _after_signature(a: Anatomy, table: Table | None) -> int:

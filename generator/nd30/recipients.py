@@ -100,7 +100,8 @@ def parse_keep_line(text: str) -> tuple[str | None, str | None] | None:
     m = _KEEP_RE.match(" ".join(text.split()))
     if not m:
         return None
-    parts = [p.strip() for p in m["what"].split(",") if p.strip()]
+    # "VT, VP" as written; "VT. VP" as sometimes typed (a full stop followed by a space).
+    parts = [p.strip() for p in re.split(r"\s*,\s*|\s*\.\s+", m["what"]) if p.strip()]
     if parts and parts[0] == "VT":
         parts = parts[1:]
     unit = parts[0] if parts else None
