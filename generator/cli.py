@@ -385,6 +385,8 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 import_documents([src], Path(tmp))
                 report = run_draft(Path(tmp), year, out, force=force)
+            for f in report.files:  # name the Word file, not the temporary folder
+                f.source = f.source.replace(tmp, f"{src}:")
         else:
             report = run_draft(src, year, out, force=force)
     except VbgenError as exc:

@@ -146,7 +146,7 @@ class DocumentReader:
             self.note(
                 _("{n} đoạn có chữ đậm/nghiêng không ghi lại được bằng dấu **/*: đã bỏ định dạng", n=self.emphasis_lost)
             )
-        rel = Path(issuer_id) / str(self.year) / f"{slug_id(self._file_slug(type_code, number, title), set())}.yaml"
+        rel = Path(issuer_id) / str(self.year) / f"{slug_id(self._file_slug(type_code, title), set())}.yaml"
         return Imported(self.path, plan, issuer_id, rel, self.review)
 
     def _proposed_title(self, a: Anatomy) -> str:
@@ -160,9 +160,9 @@ class DocumentReader:
                 return subject[:1].upper() + subject[1:]
         return ""
 
-    def _file_slug(self, type_code: str, number: int | None, title: str) -> str:
+    def _file_slug(self, type_code: str, title: str) -> str:
         words = " ".join(title.split()[:8])
-        return f"{DOC_TYPES[type_code]} {number or ''} {words}"
+        return f"{DOC_TYPES[type_code]} {words}"
 
     # --- header -----------------------------------------------------------------------------
 
