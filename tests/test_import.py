@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build
@@ -351,3 +352,66 @@ def test_recipient_lines_round_trip() -> None:
     assert [r.role for r in read] == [None, None, None, "implement", "implement"]
     assert [r.name for r in read[:2]] == ["Ban Dân vận Tỉnh ủy", "Sở Nội vụ"]
     assert parse_keep_line(printed[-1]) == ("VP", None)
+
+
+# --- any plan vbgen can build comes back (hypothesis: text with marks and odd characters) --------
+
+_TEXT = (
+    st.text(
+        alphabet=st.sampled_from(
+            list("aăâbcdđeêghiklmnoôơpqrstuưvxyÁÀẢÃẠáàảãạệếềộớờựỳ 0123456789,.;:()-+/&<>\"'*_{}%")
+        ),
+        min_size=3,
+        max_size=40,
+    )
+    .map(lambda t: " ".join(t.split()))
+    .filter(lambda t: len(t) >= 3 and t[0].isalpha())
+)
+
+
+def _field(text: str) -> str:
+    """Random text as a data field that prints it as written: each character that means something
+    in a field is given as a variable (written here independently of the importer)."""
+    return "".join("{{ '%s' }}" % c if c in "*_{}" else c for c in text)
+
+
+@given(
+    paragraphs=st.lists(_TEXT, min_size=1, max_size=3),
+    items=st.lists(st.tuples(_TEXT, st.lists(_TEXT, max_size=2), st.booleans()), min_size=1, max_size=3),
+    bold=_TEXT,
+    tricky=st.sampled_from(["", " 2*3*4", " (*) ghi chú *x*", " a_b_ _c_", " {x} {{ y }}", " **z**"]),
+)
+@settings(max_examples=int(__import__("os").environ.get("VBGEN_IMPORT_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+def test_random_plan_round_trip(tmp_path_factory: pytest.TempPathFactory, paragraphs, items, bold, tricky) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+
+    tmp = tmp_path_factory.mktemp("rnd")
+    data = tmp / "data"
+    data.mkdir()
+    shutil.copy(DATA / "directory.yaml", data / "directory.yaml")
+    plan = {
+        "type": "KH", "number": 5, "date": dt.date(2025, 3, 4), "issuer": "so-gtvt-tay-ninh",
+        "title": "Kế hoạch thử năm {{ year }}", "drafted_by": "vp", "signer": {"authority": "deputy"},
+        "opening": [_field(p + tricky) for p in paragraphs],
+        "sections": [
+            {"title": "Mục đích", "paragraphs": [f"Có **{_field(bold)}** và *nghiêng* ở đây."]},
+            {"title": "Nội dung", "items": [
+                {"title": _field(t), "bullets": [_field(b) for b in bs]} if titled and bs else _field(t)
+                for t, bs, titled in items]},
+        ],
+        "closing": "Trên đây là kế hoạch",
+        "recipients": {"report": ["so-noi-vu-tay-ninh"], "implement": ["all-units"]},
+    }  # fmt: skip
+    buf = io.StringIO()
+    YAML().dump({"plan": plan}, buf)
+    (data / "plan.yaml").write_text(buf.getvalue(), encoding="utf-8")
+    first = build([data], tmp / "a")
+    assert not first.failed, first.failed
+    source = next((tmp / "a").glob("*.docx"))
+    import_documents([source], tmp / "imported")
+    second = build([tmp / "imported"], tmp / "b")
+    assert not second.failed, second.failed
+    assert lines(next((tmp / "b").glob("*.docx"))) == lines(source)
