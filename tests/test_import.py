@@ -372,7 +372,7 @@ _TEXT = (
 def _field(text: str) -> str:
     """Random text as a data field that prints it as written: each character that means something
     in a field is given as a variable (written here independently of the importer)."""
-    return "".join("{{ '%s' }}" % c if c in "*_{}" else c for c in text)
+    return "".join("{{ '" + c + "' }}" if c in "*_{}" else c for c in text)
 
 
 @given(
