@@ -31,6 +31,9 @@ TITLES = ("Chủ tịch", "Giám đốc", "Trưởng ban", "Chánh Văn phòng",
           "Tổng cục trưởng", "Vụ trưởng", "Bí thư", "Thủ trưởng")  # fmt: skip
 
 
+ORG_WORDS = ("Sở", "Bộ", "Ban", "Phòng", "Cục", "Chi cục", "Trung tâm", "Văn phòng", "Thanh tra")
+
+
 def soft_case(line: str, keep: tuple[str, ...] = ()) -> str:
     """A header line typed in capitals, in sentence case where that prints back the same:
     "SỞ GIAO THÔNG VẬN TẢI" → "Sở giao thông vận tải"; words in `keep` (places) and
@@ -43,6 +46,11 @@ def soft_case(line: str, keep: tuple[str, ...] = ()) -> str:
             out.append(w)
         else:
             out.append(w.capitalize() if i == 0 else w.lower())
+    # ND30 Phụ lục II: the word after the kind of body is capitalised ("Sở Giao thông vận tải").
+    for n in (2, 1):
+        if len(out) > n and " ".join(out[:n]) in ORG_WORDS:
+            out[n] = out[n][:1].upper() + out[n][1:]
+            break
     text = " ".join(out)
     for title in TITLES:  # "PHÓ CHỦ TỊCH" → "Phó Chủ tịch", as ND30's examples write titles
         text = re.sub(rf"(?<=Phó ){title.lower()}\b", title, text)
