@@ -415,3 +415,13 @@ def test_random_plan_round_trip(tmp_path_factory: pytest.TempPathFactory, paragr
     second = build([tmp / "imported"], tmp / "b")
     assert not second.failed, second.failed
     assert lines(next((tmp / "b").glob("*.docx"))) == lines(source)
+
+
+def test_draft_dated_to_the_month() -> None:
+    """A draft dated to the month prints it (and only it); the reader gives it back."""
+    assert date_line("Lâm Đồng", None, 2026, 3) == "Lâm Đồng, ngày      tháng 3 năm 2026"
+    assert date_line("Lâm Đồng", None, 2026, 1) == "Lâm Đồng, ngày      tháng 01 năm 2026"
+    line = parse_date_line(date_line("Lâm Đồng", None, 2026, 3))
+    assert line is not None and (line.date, line.year, line.month) == (None, 2026, 3)
+    # A full date wins over the month; the month alone never changes a dated line.
+    assert date_line("Tây Ninh", dt.date(2024, 4, 3), 2024, 7) == "Tây Ninh, ngày 03 tháng 4 năm 2024"
