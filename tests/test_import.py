@@ -425,3 +425,18 @@ def test_draft_dated_to_the_month() -> None:
     assert line is not None and (line.date, line.year, line.month) == (None, 2026, 3)
     # A full date wins over the month; the month alone never changes a dated line.
     assert date_line("Tây Ninh", dt.date(2024, 4, 3), 2024, 7) == "Tây Ninh, ngày 03 tháng 4 năm 2024"
+
+
+def test_next_years_draft_drops_the_month(tmp_path: Path) -> None:
+    from generator.family.draft import draft
+
+    source = _typed_plan(tmp_path / "typed.docx")
+    import_documents([source], tmp_path / "data")
+    plan_file = next((tmp_path / "data").rglob("2025/*.yaml"))
+    text = plan_file.read_text(encoding="utf-8").replace("date: 2025-01-05", "year: 2025\n  month: 1")
+    plan_file.write_text(text, encoding="utf-8")
+    assert not build([tmp_path / "data"], tmp_path / "out").failed
+    assert "Tây Ninh, ngày      tháng 01 năm 2025" in lines(next((tmp_path / "out").glob("*.docx")))
+    draft(tmp_path / "data", 2026, tmp_path / "next")
+    drafted = next((tmp_path / "next").rglob("2026/*.yaml")).read_text(encoding="utf-8")
+    assert "month:" not in drafted and "year: 2026" in drafted
