@@ -457,6 +457,7 @@ class DocumentReader:
             return []
         body = a.doc.element.body
         first = a.body[0].paragraph._p
+        stops = {ln.paragraph._p for ln in a.recipients}  # a signature laid out in paragraphs
         out: list[Line | Table] = []
         started = False
         for child in body.iterchildren():
@@ -464,7 +465,7 @@ class DocumentReader:
                 started = True
             if not started:
                 continue
-            if self.sig_table is not None and child is self.sig_table._tbl:
+            if (self.sig_table is not None and child is self.sig_table._tbl) or child in stops:
                 break
             if child.tag == qn("w:p") and child in lines:
                 out.append(lines[child])
@@ -484,7 +485,7 @@ class DocumentReader:
                 stack[-1].entries.append(("table", self._table(block)))
                 continue
             text = clean(block.paragraph.text)
-            label = numbers.label(block.paragraph._p)
+            label = block.label if hasattr(block, "label") else numbers.label(block.paragraph._p)
             if not text:
                 continue
             runs = _runs(block)
@@ -912,9 +913,15 @@ def _cell_texts(cell: Any) -> list[str]:
     return [part.strip() for p in cell.paragraphs for part in p.text.split("\n") if part.strip()]
 
 
+def _line_texts(lines: list[Line]) -> list[str]:
+    return [part.strip() for ln in lines for part in ln.text.split("\n") if part.strip()]
+
+
 def signature_block(a: Anatomy) -> SignatureBlock:
     """The signature block: the anatomy's table; else any table with a "Nơi nhận" cell (a first
     row left empty); else "Nơi nhận:" and what follows typed as paragraphs at the end of the body."""
+    if a.recipients or a.authority:  # found by the anatomy (in a table, or laid out otherwise)
+        return SignatureBlock(_line_texts(a.recipients), _line_texts(a.authority), a.signature_table)
     if a.signature_table is not None:
         cells = a.signature_table.rows[0].cells
         return SignatureBlock(_cell_texts(cells[0]), _cell_texts(cells[-1]), a.signature_table)
