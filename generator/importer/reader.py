@@ -452,16 +452,16 @@ class DocumentReader:
 
     def _blocks(self, a: Anatomy) -> list[Line | Table]:
         """The body's paragraphs and tables in order, between the title block and the signature."""
-        lines = {ln.paragraph._p: ln for ln in a.body}
+        # The căn cứ lines are part of the body, or beside it (as the anatomy may give them).
+        lines = {ln.paragraph._p: ln for ln in [*a.basis, *a.body]}
         if not lines:
             return []
         body = a.doc.element.body
-        first = a.body[0].paragraph._p
         stops = {ln.paragraph._p for ln in a.recipients}  # a signature laid out in paragraphs
         out: list[Line | Table] = []
         started = False
         for child in body.iterchildren():
-            if child is first:
+            if child in lines:
                 started = True
             if not started:
                 continue
