@@ -634,11 +634,14 @@ class DocumentReader:
         width = max((len(r) for r in rows), default=0)
         rows = [r + [""] * (width - len(r)) for r in rows]
         header, body = (rows[0], rows[1:]) if rows else ([], [])
-        keys = [f"c{i + 1}" for i in range(width)]
+        keys: list[str] = []
+        for i, h in enumerate(header):  # keys from the headings: "noi-dung", "thoi-gian" …
+            keys.append(slug_id(h[:30], set(keys)) if slug_id(h[:30], set()) != "co-quan" else f"c{i + 1}")
+        keys = [k if re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", k) else f"c{i + 1}" for i, k in enumerate(keys)]
         spec: dict[str, Any] = {
             "numbered": False,
             "columns": [{"key": k, "title": escape(h) or "."} for k, h in zip(keys, header, strict=False)],
-            "rows": [{k: escape(v) for k, v in zip(keys, r, strict=False) if v} or {"c1": ""} for r in body],
+            "rows": [{k: escape(v) for k, v in zip(keys, r, strict=False) if v} or {keys[0]: ""} for r in body],
         }
         if any(not h for h in header):
             self.note(_("bảng có ô tiêu đề trống: tạm ghi '.'"))
