@@ -364,7 +364,9 @@ Ví dụ:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Thư mục ghi.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có với nội dung khác.")
 @click.option("--json", "as_json", is_flag=True, help="In bản tóm tắt dạng JSON.")
-def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
+@click.option("--data", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Với SRC là tệp .docx: thư mục dữ liệu để đối chiếu cơ quan, văn bản.")  # fmt: skip
+def draft(src: Path, year: int, out: Path, force: bool, as_json: bool, data_root: Path | None) -> None:
     """Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp, thư mục, hay tệp Word .docx), dưới dạng dự thảo.
 
     The plan year becomes YEAR, numbers and dates are cleared (the documents print as DỰ THẢO),
@@ -383,7 +385,7 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
             from generator.importer.api import import_documents
 
             with tempfile.TemporaryDirectory() as tmp:
-                import_documents([src], Path(tmp))
+                import_documents([src], Path(tmp), data_root)
                 report = run_draft(Path(tmp), year, out, force=force)
             for f in report.files:  # name the Word file, not the temporary folder
                 f.source = f.source.replace(tmp, f"{src}:")

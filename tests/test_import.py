@@ -152,6 +152,14 @@ def test_cli_import_then_build_and_draft(built: list[Path], tmp_path: Path) -> N
     assert res.exit_code == 0, res.output
     drafted = next((tmp_path / "du-thao").rglob("*2027*/*.yaml"))
     assert "year: 2027" in drafted.read_text(encoding="utf-8")
+    # With the data root, the plan's sub-plans come along: next year's family from a Word file.
+    res = runner.invoke(
+        main, ["draft", str(plan), "--year", "2027", "--out", str(tmp_path / "dt"), "--data", str(DATA)]
+    )
+    assert res.exit_code == 0, res.output
+    result = build([tmp_path / "dt"], tmp_path / "dt-out")
+    assert len(result.written) == 7 and not result.failed
+    assert all(p.name.startswith("2027-") for p in result.written)
 
 
 # --- bad input ----------------------------------------------------------------------------------
