@@ -23,6 +23,7 @@ Ví dụ:
   vbgen lint out/*.docx
   vbgen deadlines data --ics han.ics
   vbgen draft data --year 2025 --out du-thao-2025
+  vbgen import ke-hoach-2024.docx --out nhap --data data
   vbgen schema > vbgen.schema.json
 """)
 
@@ -465,7 +466,7 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, force: bool, as_json: b
 
 
 @main.command(
-    help=N_("""Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp hay thư mục), dưới dạng dự thảo.
+    help=N_("""Viết dữ liệu năm YEAR từ dữ liệu năm nay (SRC: tệp, thư mục, hay tệp Word .docx), dưới dạng dự thảo.
 
     Năm kế hoạch thành YEAR, số và ngày để trống (văn bản in DỰ THẢO), các hạn lùi theo số năm,
     cơ quan đã có cơ quan kế thừa được thay bằng cơ quan đó, và các văn bản dẫn chiếu gắn với năm
@@ -475,6 +476,7 @@ Ví dụ:
   vbgen draft data --year 2025 --out du-thao-2025
   vbgen build du-thao-2025 --out out-2025
   vbgen draft data --year 2025 --out du-thao-2025 --json
+  vbgen draft ke-hoach-2024.docx --data data --year 2025 --out du-thao-2025
 """),
 )
 @click.argument("src", type=click.Path(exists=True, path_type=Path))
@@ -482,14 +484,27 @@ Ví dụ:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help=N_("Thư mục ghi."))
 @click.option("--force", is_flag=True, help=N_("Ghi đè tệp đã có với nội dung khác."))
 @click.option("--json", "as_json", is_flag=True, help=N_("In bản tóm tắt dạng JSON."))
-def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
+@click.option("--data", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help=N_("Với SRC là tệp .docx: thư mục dữ liệu để đối chiếu cơ quan, văn bản."))  # fmt: skip
+def draft(src: Path, year: int, out: Path, force: bool, as_json: bool, data_root: Path | None) -> None:
     from generator.errors import VbgenError
     from generator.family.draft import REVIEW
     from generator.family.draft import draft as run_draft
     from generator.i18n import _
 
     try:
-        report = run_draft(src, year, out, force=force)
+        if src.suffix.lower() == ".docx":  # a Word file: imported into a temporary folder first
+            import tempfile
+
+            from generator.importer.api import import_documents
+
+            with tempfile.TemporaryDirectory() as tmp:
+                import_documents([src], Path(tmp), data_root)
+                report = run_draft(Path(tmp), year, out, force=force)
+            for f in report.files:  # name the Word file, not the temporary folder
+                f.source = f.source.replace(tmp, f"{src}:")
+        else:
+            report = run_draft(src, year, out, force=force)
     except VbgenError as exc:
         _fail(exc)
         return
@@ -506,6 +521,46 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool) -> None:
     click.echo(
         _("{n} điểm cần xem lại; dựng bản dự thảo: vbgen build {out} --out <thư mục>", n=reviews, out=out), err=True
     )
+
+
+@main.command(
+    "import",
+    help=N_("""Đọc văn bản Word (.docx) thành dữ liệu vbgen: cơ quan, văn bản dẫn chiếu, văn bản.
+
+    Mỗi tệp cho một tệp dữ liệu (YAML, danh sách cần xem lại ở đầu tệp); cơ quan và văn bản dẫn chiếu
+    ghi vào OUT/directory.yaml và OUT/references.yaml. Một tệp không đọc được thì dừng cả lần nhập,
+    không ghi gì (mã thoát 2)."""),
+    epilog=N_("""\b
+Ví dụ:
+  vbgen import ke-hoach-2024.docx --out nhap --data data
+  vbgen build nhap --out out
+"""),
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help=N_("Thư mục ghi."))
+@click.option("--data", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help=N_("Thư mục dữ liệu có sẵn (directory.yaml) để đối chiếu cơ quan, văn bản."))  # fmt: skip
+@click.option("--force", is_flag=True, help=N_("Ghi đè tệp đã có với nội dung khác."))
+@click.option("--json", "as_json", is_flag=True, help=N_("In bản tóm tắt dạng JSON."))
+def import_(files: tuple[Path, ...], out: Path, data_root: Path | None, force: bool, as_json: bool) -> None:
+    from generator.errors import VbgenError
+    from generator.family.draft import REVIEW
+    from generator.i18n import _
+    from generator.importer.api import import_documents
+
+    try:
+        report = import_documents(list(files), out, data_root, force=force)
+    except VbgenError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    for path in report.written:
+        click.echo(str(path))
+    for doc in report.documents:
+        for item in doc.review:
+            click.echo(f"{doc.source}: {_(REVIEW)}: {item}", err=True)
 
 
 @main.command(

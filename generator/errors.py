@@ -73,6 +73,10 @@ class UnknownIdError(DataError):
     """An id names a body, reference, unit or document that the data does not define."""
 
 
+class InputError(VbgenError):
+    """An input document cannot be read: not a .docx, encrypted, truncated, no recognisable header."""
+
+
 class TemplateError(VbgenError):
     """A template cannot be rendered: syntax, undefined variable, unsafe access."""
 

@@ -346,6 +346,7 @@ class Document(Strict):
     number: int | None = Field(default=None, ge=1)
     date: dt.date | None = None
     year: int | None = Field(default=None, ge=1945, le=2200)
+    month: int | None = Field(default=None, ge=1, le=12)  # an undated draft dated to the month
     issuer: Id
     title: Text  # trích yếu; may use {{ year }}
     short_name: Text | None = None  # a few words for the file name: "dân vận chính quyền"

@@ -321,7 +321,7 @@ def header_values(corpus: Corpus, doc: Document, issuer: Body, place: Place) -> 
         "parent_line": parent_line,  # a line too long for the header cell is wrapped when rendered
         "agency_lines": [line.upper() for line in (issuer.header or [issuer.name])],
         "number_line": number_line(doc.number, doc.type, issuer.code),
-        "date_line": date_line(issuer.place, doc.date, doc.plan_year),
+        "date_line": date_line(issuer.place, doc.date, doc.plan_year, doc.month),
         # A document without its number or date is a draft: boxed "DỰ THẢO" under the number
         # (the older TT 55/2005 convention; ND30 has no draft mark), gone once both are set.
         "draft_box": DRAFT_MARK if doc.number is None or doc.date is None else "",

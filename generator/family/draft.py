@@ -263,6 +263,7 @@ def _clear_number_and_date(node: Any, fr: FileReport) -> None:
         fr.changes.append(_("số văn bản để trống (cấp khi ban hành)"))
     if node.pop("date", None) is not None:
         fr.changes.append(_("ngày ban hành để trống (ghi khi ban hành)"))
+    node.pop("month", None)
 
 
 def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from typing import NamedTuple
+
 from generator.nd30.dates import BLANK
 
 # ND30 Phụ lục III: tên loại → abbreviation (mixed case kept: QyĐ, CTr, TTr).
@@ -80,3 +84,91 @@ def point_letter(n: int) -> str:
     if n <= base:
         return POINT_LETTERS[n - 1]
     return point_letter((n - 1) // base) + POINT_LETTERS[(n - 1) % base]
+
+
+# --- reading -----------------------------------------------------------------------------------
+# Readers of the forms above. They accept any `<number>/<code>-<issuer>`, `<number>/<year>/<code>-
+# <issuer>` or Party `<number>-<code>/<issuer>` symbol, so new issuers need no change here.
+_NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<n>\d+)?\s*/\s*(?P<rest>\S+)$")
+SYMBOL_PATTERN = (
+    r"\d+[a-z]?(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*"  # 859/KH-UBND, 59/2023/NĐ-CP
+    r"|\d+[a-z]?-[A-ZĐ][A-Za-zĐđ]*/[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*"  # 04-CTr/BDVTU-BCSĐUBND
+)
+_SYMBOL_RE = re.compile(
+    r"^(?P<n>\d+[a-z]?)(?:(?:/(?P<y>\d{4}))?/(?P<state>[^/\s]+)|-(?P<pcode>[^/\s]+)/(?P<party>[^/\s]+))$"
+)
+_KNOWN_CODES = {*CITED_KINDS.values(), "CV", "TTLT", "QyĐ"}
+
+
+class Symbol(NamedTuple):
+    """A số/ký hiệu read back: 59/2023/NĐ-CP → (59, 2023, NĐ, CP, party=False)."""
+
+    number: str
+    number_year: int | None
+    code: str | None  # the type code, when the symbol has one
+    issuer: str  # the issuer part, dashes kept: BDVTU-BCSĐUBND, QH15
+    party: bool
+
+
+def parse_symbol(text: str) -> Symbol | None:
+    """`859/KH-UBND`, `59/2023/NĐ-CP`, `10/2022/QH15`, `04-CTr/BDVTU-BCSĐUBND` → its parts."""
+    m = _SYMBOL_RE.match(text.strip())
+    if not m:
+        return None
+    year = int(m["y"]) if m["y"] else None
+    if m["party"]:
+        return Symbol(m["n"], year, m["pcode"], m["party"], True)
+    head, _, tail = m["state"].partition("-")
+    if tail and head in _KNOWN_CODES:
+        return Symbol(m["n"], year, head, tail, False)
+    return Symbol(m["n"], year, None, m["state"], False)
+
+
+class NumberLine(NamedTuple):
+    """What a "Số:" line says; the number is None on an unnumbered draft."""
+
+    number: int | None
+    type_code: str | None
+    agency_code: str
+
+
+def parse_number_line(text: str) -> NumberLine | None:
+    """`Số: 22/KH-SGTVT` → (22, KH, SGTVT); `Số:      /KH-UBND` → (None, KH, UBND)."""
+    m = _NUMBER_LINE_RE.match(" ".join(unicodedata.normalize("NFC", text).split()))
+    if not m:
+        return None
+    head, _, tail = m["rest"].partition("-")
+    number = int(m["n"]) if m["n"] else None
+    if tail and head in DOC_TYPES:
+        return NumberLine(number, head, tail)
+    return NumberLine(number, None, m["rest"])
+
+
+def parse_type_name(text: str) -> str | None:
+    """The Phụ lục III code of a tên loại line: KẾ HOẠCH → KH; None for an unknown one."""
+    wanted = " ".join(unicodedata.normalize("NFC", text).split()).upper()
+    return next((code for code, name in DOC_TYPES.items() if name.upper() == wanted), None)
+
+
+def parse_roman(text: str) -> int | None:
+    """I → 1, IV → 4; None when `text` is not a Roman numeral as roman() writes it."""
+    if not text or not re.fullmatch(r"[IVXLCDM]+", text):
+        return None
+    value = 0
+    for ch, nxt in zip(text, [*text[1:], ""], strict=False):
+        v = _ROMAN_VALUES[ch]
+        value += -v if nxt and _ROMAN_VALUES[nxt] > v else v
+    return value if 0 < value < 4000 and roman(value) == text else None
+
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def parse_point_letter(text: str) -> int | None:
+    """a → 1, đ → 6 (the inverse of point_letter); None when not a point letter."""
+    if not text or any(c not in POINT_LETTERS for c in text):
+        return None
+    n = 0
+    for c in text:
+        n = n * len(POINT_LETTERS) + POINT_LETTERS.index(c) + 1
+    return n

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from generator.data.model import Body, Recipients, Unit
 from generator.errors import DataError, Place
@@ -70,3 +72,55 @@ def recipient_lines(
     keep = f"VT, {drafting_unit.code}" + (f", {recipients.keep}" if recipients.keep else "")
     lines.append(f"- Lưu: {keep}.")
     return lines
+
+
+# --- reading -----------------------------------------------------------------------------------
+# Marks clerks put after a name, and the role each says (b/c: báo cáo, T/hiện: thực hiện, đ/b:
+# để biết); a line without a mark has no role of its own.
+MARK_ROLES = {"b/c": "report", "t/hiện": "implement", "th/hiện": "implement", "đ/b": "inform", "p/h": "implement"}
+_LINE_RE = re.compile(r"^[-–+•]?\s*(?P<name>.*?)\s*(?:\((?P<mark>[^()]{1,20})\))?\s*[;.,]?$")
+_KEEP_RE = re.compile(r"^[-–]?\s*Lưu\s*:?\s*(?P<what>.*?)\s*\.?$")
+_TYPIST_RE = re.compile(r"^(?P<initials>[A-Za-zĐđÀ-ỹ.]{1,12})\s*/\s*(?P<copies>\d{1,4})?b?$")
+
+
+class RecipientLine(NamedTuple):
+    """A Nơi nhận line read back: the name, its mark, and the role the mark says (or None)."""
+
+    name: str
+    mark: str
+    role: str | None
+
+
+def parse_recipient_line(text: str) -> RecipientLine:
+    """`- Ban Dân vận Tỉnh ủy (b/c);` → (Ban Dân vận Tỉnh ủy, b/c, report)."""
+    m = _LINE_RE.match(" ".join(text.split()))
+    assert m is not None  # the pattern matches any line
+    mark = (m["mark"] or "").strip()
+    return RecipientLine(m["name"].strip(), mark, MARK_ROLES.get(mark.lower()))
+
+
+def parse_keep_line(text: str) -> tuple[str | None, str | None] | None:
+    """`- Lưu: VT, VP, 02b.` → (VP, 02b): the drafting unit's code and the copies kept."""
+    m = _KEEP_RE.match(" ".join(text.split()))
+    if not m:
+        return None
+    # "VT, VP" as written; "VT. VP" as sometimes typed (a full stop followed by a space).
+    parts = [p.strip() for p in re.split(r"\s*,\s*|\s*\.\s+", m["what"]) if p.strip()]
+    if parts and parts[0] == "VT":
+        parts = parts[1:]
+    unit = parts[0] if parts else None
+    keep = ", ".join(parts[1:]) or None
+    return unit, keep
+
+
+def typist_line(initials: str, copies: int | None) -> str:
+    """Ký hiệu người soạn thảo and copies under Nơi nhận: `Kh/38`."""
+    return initials + (f"/{copies}" if copies else "")
+
+
+def parse_typist(text: str) -> tuple[str, int | None] | None:
+    """`Kh/38` → (Kh, 38); None when the line is not a typist mark."""
+    m = _TYPIST_RE.match(text.strip())
+    if not m or "/" not in text:
+        return None
+    return m["initials"], int(m["copies"]) if m["copies"] else None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from generator.data.model import Body, Signer
 from generator.errors import DataError, Place
 from generator.i18n import _
@@ -36,3 +39,52 @@ def authority_lines(signer: Signer, issuer: Body, place: Place | None = None) ->
         prefix = "TL." if auth == "by_order" else "TUQ."
         lines += [f"{prefix} {head}", _upper(signer.title)]
     return lines
+
+
+# --- reading -----------------------------------------------------------------------------------
+PREFIXES = {"TM.": "collective", "KT.": "deputy", "Q.": "acting", "TL.": "by_order", "TUQ.": "by_delegation"}
+_PREFIX_RE = re.compile(r"^(?P<prefix>TM|KT|Q|TL|TUQ)\s*\.\s*(?P<title>.+)$")
+
+
+def parse_authority(line: str) -> tuple[str | None, str]:
+    """`KT. GIÁM ĐỐC` → (KT., GIÁM ĐỐC); `CHỦ TỊCH` → (None, CHỦ TỊCH)."""
+    m = _PREFIX_RE.match(" ".join(line.split()))
+    if not m:
+        return None, " ".join(line.split())
+    return m["prefix"] + ".", m["title"].strip()
+
+
+@dataclass
+class SignatureReading:
+    """The signature block read back: what authority_lines() needs to print it again."""
+
+    authority: str  # head | deputy | acting | by_order | by_delegation
+    head_title: str  # as printed (capitals): GIÁM ĐỐC
+    deputy_title: str | None = None
+    collective: str | None = None  # ỦY BAN NHÂN DÂN of "TM. ỦY BAN NHÂN DÂN"
+    own_title: str | None = None  # the signer's title under TL./TUQ.
+    lines: int = 0  # how many lines of the cell are the authority (the rest: name, notes)
+
+
+def read_authority(lines: list[str]) -> SignatureReading | None:
+    """The inverse of authority_lines(): the authority and titles from the block's first lines."""
+    caps = [" ".join(ln.split()) for ln in lines]
+    if not caps:
+        return None
+    i = 0
+    collective = None
+    prefix, title = parse_authority(caps[0])
+    if prefix == "TM.":
+        collective, i = title, 1
+        if i >= len(caps):
+            return SignatureReading("head", title, collective=None, lines=1)
+        prefix, title = parse_authority(caps[i])
+    nxt = caps[i + 1] if i + 1 < len(caps) and caps[i + 1].isupper() else None
+    if prefix is None:
+        return SignatureReading("head", title, collective=collective, lines=i + 1)
+    if prefix == "Q.":
+        return SignatureReading("acting", title, collective=collective, lines=i + 1)
+    if prefix == "KT.":
+        return SignatureReading("deputy", title, nxt, collective, lines=i + 1 + (nxt is not None))
+    authority = "by_order" if prefix == "TL." else "by_delegation"
+    return SignatureReading(authority, title, collective=collective, own_title=nxt, lines=i + 1 + (nxt is not None))

@@ -1,0 +1,1 @@
+"""`vbgen import`: Word documents read back into vbgen data (bodies, references, the document)."""

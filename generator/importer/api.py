@@ -1,0 +1,97 @@
+"""`vbgen import` as a library call: read Word files, write data files that `vbgen build` reads."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from generator.data.load import load
+from generator.errors import OutputError, Place
+from generator.family.draft import REVIEW, _yaml
+from generator.i18n import _
+from generator.importer.directory import Directory
+from generator.importer.reader import DocumentReader, Imported
+from generator.word.writer import write_atomic
+
+
+@dataclass
+class ImportReport:
+    """What an import wrote, and for each document what a person should check."""
+
+    documents: list[Imported] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "written": [str(p) for p in self.written],
+            "documents": [{"source": str(d.source), "review": d.review} for d in self.documents],
+        }
+
+
+def _dump(data: Any, review: list[str] | None = None, header: str | None = None) -> bytes:
+    buf = io.StringIO()
+    if header:
+        buf.write("".join(f"# {line}\n" for line in header.splitlines()))
+    if review:
+        buf.write(f"# {_(REVIEW)} (vbgen import):\n" + "".join(f"# - {r}\n" for r in review))
+    _yaml().dump(data, buf)
+    return buf.getvalue().encode("utf-8")
+
+
+def _mapping(data: dict[str, Any], comments: dict[str, str] | None = None) -> CommentedMap:
+    out = CommentedMap(data)
+    for key, text in (comments or {}).items():
+        out.yaml_add_eol_comment(text, key)
+    return out
+
+
+def import_documents(
+    files: list[Path], out: Path, data_root: Path | None = None, *, force: bool = False
+) -> ImportReport:
+    """Read every file (all must be readable: nothing is written otherwise), then write
+    `out/directory.yaml`, `out/references.yaml` and one data file per document."""
+    if data_root is not None:
+        corpus = load([data_root])
+    else:
+        with tempfile.TemporaryDirectory() as empty:
+            corpus = load([Path(empty)])  # the shipped catalogue alone
+    directory = Directory(corpus)
+    report = ImportReport()
+    for file in files:
+        report.documents.append(DocumentReader(Path(file), directory).read())
+    planned: dict[Path, bytes] = {}
+    bodies = directory.bodies_out()
+    new = set(directory.new_bodies)
+    body_comments = {b: _("mới hoặc đã sửa theo văn bản: đối chiếu") for b in bodies if b in new}
+    planned[out / "directory.yaml"] = _dump(
+        {"bodies": _mapping(bodies, body_comments)},
+        header=_("Danh mục cơ quan do vbgen import ghi; 'verified: false' là chưa đối chiếu."),
+    )
+    refs = directory.refs_out()
+    planned[out / "references.yaml"] = _dump(
+        {"references": _mapping(refs)},
+        header=_("Văn bản dẫn chiếu đọc từ các trích dẫn; 'verified: false' là chưa đối chiếu."),
+    )
+    for doc in report.documents:
+        target = out / doc.relpath
+        n = 2
+        while target in planned:
+            target = target.with_name(f"{doc.relpath.stem}-{n}.yaml")
+            n += 1
+        header = _("Nhập từ {file} (vbgen import).", file=doc.source.name)
+        planned[target] = _dump({"plan": CommentedMap(doc.plan)}, doc.review, header)
+    for target, content in planned.items():
+        if target.exists() and target.read_bytes() != content and not force:
+            raise OutputError(
+                _("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè")
+            )
+    for target, content in planned.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, content, force=True)
+        report.written.append(target)
+    return report
