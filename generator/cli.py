@@ -403,5 +403,22 @@ def schema() -> None:
     click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
 
 
+@main.command(
+    epilog="""\b
+Ví dụ:
+  vbgen serve data                      # http://127.0.0.1:8000, chỉ máy này
+  vbgen serve data --host 0.0.0.0       # mở cho mạng nội bộ: in mã truy cập
+"""
+)
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Cổng.")
+def serve(data: Path, host: str, port: int) -> None:
+    """Mở trang web soạn, xem trước, kiểm tra và tải văn bản của thư mục DATA."""
+    from generator.web.server import serve as run_server
+
+    run_server(data, host=host, port=port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
