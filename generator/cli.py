@@ -761,5 +761,25 @@ def _print_facts(paths: list[Path]) -> None:
     )
 
 
+# --- vbgen serve -----------------------------------------------------------------------------------
+
+
+@main.command(
+    help=N_("Mở trang web soạn, xem trước, kiểm tra và tải văn bản của thư mục DATA."),
+    epilog=N_("""\b
+Ví dụ:
+  vbgen serve data                      # http://127.0.0.1:8000, chỉ máy này
+  vbgen serve data --host 0.0.0.0       # mở cho mạng nội bộ: in mã truy cập
+"""),
+)
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Địa chỉ lắng nghe."))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=N_("Cổng."))
+def serve(data: Path, host: str, port: int) -> None:
+    from generator.web.server import serve as run_server
+
+    run_server(data, host=host, port=port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

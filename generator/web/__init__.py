@@ -1,0 +1,1 @@
+"""`vbgen serve`: the web page over a data folder (documents, form, preview, check, download)."""

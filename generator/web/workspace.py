@@ -1,0 +1,278 @@
+"""A data folder as the web page sees it: its documents, their built files, checks and previews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import shutil
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build import Job, derive
+from generator.data.load import Corpus, find_root, load, yaml_files
+from generator.errors import CombinedError, DataError, OutputError, Place, VbgenError
+from generator.family.draft import draft
+from generator.i18n import _
+from generator.lint import Finding, lint_file
+from generator.nd30.dates import short_date
+from generator.word.render import prepare, render_input, template_path
+from generator.word.writer import write_atomic
+
+DOCUMENT_KEYS = ("plan", "subplan", "results")  # top-level keys of a file that describes documents
+
+
+class ConflictError(OutputError):
+    """The file changed on disk since it was opened: saving would lose someone else's edit."""
+
+
+@dataclass
+class Entry:
+    """One document of the data folder, as listed on the page."""
+
+    name: str  # the output file name: also its id on the page
+    doc_id: str
+    type_name: str
+    agency: str
+    year: int
+    number: str  # "22/KH-SGTVT" or "" for a draft
+    date: str  # "03/4/2024" or ""
+    source: str  # the data file it comes from, relative to the root
+    next_deadline: str = ""
+    job: Job | None = field(default=None, repr=False)
+
+    @property
+    def draft(self) -> bool:
+        return not self.number
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Workspace:
+    """The documents of one data folder, rebuilt when its files change; every path stays inside it."""
+
+    def __init__(self, root: Path | str, *, cache: Path | None = None, today: dt.date | None = None) -> None:
+        self.root = find_root(Path(root).resolve())
+        self.cache = cache or Path(tempfile.mkdtemp(prefix="vbgen-serve-"))
+        self.today = today
+        self._lock = threading.RLock()
+        self._stamp: tuple | None = None
+        self._entries: list[Entry] = []
+        self._error: VbgenError | None = None
+        self._built: dict[str, bytes] = {}
+        self._lint: dict[str, list[Finding]] = {}
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    def resolve(self, rel: str) -> Path:
+        """The data file `rel` names, refused when it leaves the root or is not a YAML file of it."""
+        path = (self.root / rel).resolve()
+        if not path.is_relative_to(self.root) or path.suffix not in (".yaml", ".yml") or not path.is_file():
+            raise DataError(_("không có tệp dữ liệu '{name}' trong thư mục dữ liệu", name=rel))
+        return path
+
+    def relative(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root).as_posix()
+
+    def data_files(self) -> list[str]:
+        """Every data file that describes documents (plans, sub-plans, results)."""
+        out = []
+        for file in yaml_files(self.root):
+            head = file.read_text(encoding="utf-8", errors="replace")
+            if any(line.startswith(f"{key}:") for key in DOCUMENT_KEYS for line in head.splitlines()):
+                out.append(self.relative(file))
+        return out
+
+    # -- the documents -------------------------------------------------------------------------
+
+    def _current_stamp(self) -> tuple:
+        files = sorted(yaml_files(self.root))
+        return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+    def refresh(self) -> None:
+        """Reload the folder when a file changed since the last look."""
+        with self._lock:
+            stamp = self._current_stamp()
+            if stamp == self._stamp:
+                return
+            self._stamp, self._built, self._lint, self._error = stamp, {}, {}, None
+            try:
+                corpus = load([self.root])
+                jobs = derive(corpus)
+                self._entries = [self._entry(corpus, job) for job in jobs]
+            except VbgenError as exc:
+                self._entries, self._error = [], exc
+
+    @property
+    def error(self) -> VbgenError | None:
+        self.refresh()
+        return self._error
+
+    def entries(self) -> list[Entry]:
+        self.refresh()
+        return list(self._entries)
+
+    def entry(self, name: str) -> Entry:
+        for e in self.entries():
+            if e.name == name:
+                return e
+        raise DataError(_("không có văn bản '{name}'", name=name))
+
+    def _entry(self, corpus: Corpus, job: Job) -> Entry:
+        doc = job.context.document
+        values = job.context.values
+        header = values.get("header", {})
+        upcoming = sorted(d.date for d in doc.deadlines if d.date >= (self.today or dt.date.today()))
+        return Entry(
+            name=job.name,
+            doc_id=job.loaded.doc_id,
+            type_name=str(values.get("type_name", doc.type)).capitalize(),
+            agency=corpus.bodies[doc.issuer].name,
+            year=doc.plan_year,
+            number=str(header.get("number_line", "")).removeprefix("Số:").strip() if doc.number else "",
+            date=short_date(doc.date) if doc.date else "",
+            source=self.relative(self._editable_source(job)),
+            next_deadline=short_date(upcoming[0]) if upcoming else "",
+            job=job,
+        )
+
+    def _editable_source(self, job: Job) -> Path:
+        """The data file a document is edited through: its own, or (for a sub-plan derived from the
+        shipped catalogue alone) its main plan's."""
+        loaded = job.loaded
+        while loaded.parent is not None and not loaded.source.path.resolve().is_relative_to(self.root):
+            loaded = loaded.parent
+        return loaded.source.path
+
+    def family(self, name: str) -> list[Entry]:
+        """A document with every document derived from the same main plan."""
+        entry = self.entry(name)
+        main = entry.job.loaded if entry.job else None
+        while main is not None and main.parent is not None:
+            main = main.parent
+        root_id = main.doc_id if main else entry.doc_id
+        out = []
+        for e in self.entries():
+            loaded = e.job.loaded if e.job else None
+            top = loaded
+            while top is not None and top.parent is not None:
+                top = top.parent
+            if (top.doc_id if top else e.doc_id) == root_id or e.doc_id.split("#")[0] == root_id:
+                out.append(e)
+        return out
+
+    # -- built files, checks, previews ---------------------------------------------------------
+
+    def docx(self, name: str) -> bytes:
+        """The built .docx of a document, in memory (cached until the data changes)."""
+        entry = self.entry(name)
+        with self._lock:
+            if name not in self._built:
+                assert entry.job is not None
+                self._built[name] = render_input(prepare(entry.job.context), template_path(entry.job.template))
+            return self._built[name]
+
+    def lint(self, name: str) -> list[Finding]:
+        data = self.docx(name)
+        with self._lock:
+            if name not in self._lint:
+                folder = self.cache / "lint" / file_hash(data)
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / name
+                path.write_bytes(data)
+                self._lint[name] = lint_file(path)
+            return self._lint[name]
+
+    def lint_status(self, name: str) -> tuple[int, int]:
+        findings = self.lint(name)
+        return (
+            sum(f.severity == "error" for f in findings),
+            sum(f.severity == "warning" for f in findings),
+        )
+
+    def family_zip(self, name: str) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for e in self.family(name):
+                z.writestr(e.name, self.docx(e.name))
+        return buf.getvalue()
+
+    # -- next year -----------------------------------------------------------------------------
+
+    def next_year(self, name: str) -> Path:
+        """Draft next year's data of a document's folder (`vbgen draft`) into a new year folder of
+        the data root, beside this year's; the folder made. The draft is made of the whole root
+        (so citations and bodies resolve as in a build) and only the new folder is kept."""
+        entry = self.entry(name)
+        folder = self.resolve(entry.source).parent
+        year = entry.year + 1
+        rel = folder.relative_to(self.root)
+        new_rel = Path(*(str(year) if part == str(entry.year) else part for part in rel.parts))
+        if new_rel == rel:
+            new_rel = rel.parent / f"{rel.name}-{year}"
+        target = self.root / new_rel
+        if target.exists():
+            raise OutputError(_("đã có thư mục '{name}'; mở các văn bản trong đó", name=new_rel.as_posix()))
+        with tempfile.TemporaryDirectory(prefix="vbgen-draft-") as tmp:
+            draft(self.root, year, Path(tmp) / "out")
+            made = Path(tmp) / "out" / new_rel
+            if not made.is_dir():
+                raise OutputError(_("bản dự thảo năm {year} không có thư mục '{name}'", year=year, name=new_rel))
+            shutil.copytree(made, target)
+        self._stamp = None
+        return target
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def validate(self, rel: str, text: str) -> list[VbgenError]:
+        """The errors the folder would have with `text` in place of file `rel`, found on a copy."""
+        path = self.resolve(rel)
+        with tempfile.TemporaryDirectory(prefix="vbgen-check-") as tmp:
+            copy = Path(tmp) / "data"
+            shutil.copytree(self.root, copy, ignore=shutil.ignore_patterns(".*"))
+            target = copy / path.relative_to(self.root)
+            target.write_text(text, encoding="utf-8")
+            try:
+                corpus = load([copy])
+                jobs = derive(corpus)
+                for job in jobs:
+                    render_input(prepare(job.context), template_path(job.template))
+            except CombinedError as exc:
+                return [_rebased(e, copy, self.root) for e in exc.errors]
+            except VbgenError as exc:
+                return [_rebased(exc, copy, self.root)]
+        return []
+
+    def save(self, rel: str, text: str, opened_hash: str) -> list[VbgenError]:
+        """Write `text` to file `rel` when it is valid and nobody changed the file since it was
+        opened (its hash then was `opened_hash`); the errors otherwise, with nothing written."""
+        path = self.resolve(rel)
+        with self._lock:
+            if file_hash(path.read_bytes()) != opened_hash:
+                raise ConflictError(
+                    _("tệp '{name}' đã được người khác sửa sau khi bạn mở; hãy mở lại để xem bản mới", name=rel)
+                )
+            errors = self.validate(rel, text)
+            if errors:
+                return errors
+            write_atomic(path, text.encode("utf-8"), force=True)
+            self._stamp = None
+        return []
+
+
+def _rebased(exc: VbgenError, copy: Path, root: Path) -> VbgenError:
+    """An error found on the validation copy, pointing at the real file instead."""
+    place = exc.place
+    if place is not None and place.file is not None:
+        try:
+            rel = Path(place.file).resolve().relative_to(copy.resolve())
+        except ValueError:
+            return exc
+        # a plain Place: the copy (and the lines a lazy place would read from it) is about to go
+        exc = type(exc)(exc.message, Place(root / rel, place.line, place.column, place.field), exc.hint)
+    return exc

@@ -1,0 +1,256 @@
+"""vbgen serve: the page over a data folder, through its HTTP interface and in a real browser."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+pytest.importorskip("starlette")
+from starlette.testclient import TestClient
+
+from generator.web.app import create_app
+from generator.web.server import is_loopback
+
+REPO = Path(__file__).resolve().parents[1]
+PLAN = "so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml"
+PLAN_DOC = "2024-22-KH-SGTVT-dan-van-chinh-quyen.docx"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(REPO / "data", target)
+    return target
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def _opened(html: str) -> str:
+    return re.search(r'name="opened" value="([^"]+)"', html).group(1)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _text(docx: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+
+
+def test_list_shows_every_document_with_number_draft_and_lint(data: Path) -> None:
+    client = TestClient(create_app(data))
+    page = client.get("/").text
+    assert PLAN_DOC in page
+    assert "22/KH-SGTVT" in page and "03/4/2024" in page
+    assert "DỰ THẢO" in page  # the sub-plans have no number yet
+    assert page.count('href="/doc/') == 23
+    assert "lỗi" not in re.sub(r"<[^>]+>", "", page.split("<table", 1)[1]) or "đạt" in page
+
+
+def test_save_through_the_form_keeps_comments_and_order(data: Path) -> None:
+    client = TestClient(create_app(data))
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    before = (data / PLAN).read_text(encoding="utf-8")
+    title = re.search(r'name="f:plan.title" id="f:plan.title">([^<]*)<', page).group(1)
+    form = {"csrf": _csrf(page), "opened": _opened(page), "f:plan.title": title + " (sửa đổi)"}
+    r = client.post(f"/doc/{PLAN_DOC}/save", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    after = (data / PLAN).read_text(encoding="utf-8")
+    assert "(sửa đổi)" in after
+    # only the title line changed: comments and order are kept
+    changed = [a for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert len(changed) == 1 and changed[0].lstrip().startswith("title:")
+    docx = client.get(f"/download/{PLAN_DOC}.docx").content
+    assert "(sửa đổi)" in _text(docx)
+
+
+def test_an_impossible_date_is_an_error_at_its_field_and_nothing_is_written(data: Path) -> None:
+    client = TestClient(create_app(data))
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    digest = _digest(data / PLAN)
+    form = {"csrf": _csrf(page), "opened": _opened(page), "f:plan.date": "31/02/2025"}
+    r = client.post(f"/doc/{PLAN_DOC}/save", data=form)
+    assert r.status_code == 422
+    field = r.text.split('id="field-plan.date"', 1)[1].split("</div>\n</div>", 1)[0]
+    assert "ngày không có thật: 31/02/2025" in field
+    assert 'class="field-error"' in r.text.split('id="field-plan.date"', 1)[0].rsplit("<div", 1)[1]
+    assert _digest(data / PLAN) == digest
+
+
+def test_yaml_errors_are_shown_with_their_line_and_nothing_is_written(data: Path) -> None:
+    client = TestClient(create_app(data))
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    digest = _digest(data / PLAN)
+    text = (data / PLAN).read_text(encoding="utf-8").replace("issuer: so-gtvt-tay-ninh", "issuer: so-gtvt-tay-ninhh")
+    r = client.post(f"/doc/{PLAN_DOC}/save-yaml", data={"csrf": _csrf(page), "opened": _opened(page), "yaml": text})
+    assert r.status_code == 422
+    assert "so-gtvt-tay-ninhh" in r.text and "dòng" in r.text
+    assert _digest(data / PLAN) == digest
+
+
+def test_second_save_of_a_changed_file_is_refused(data: Path) -> None:
+    client = TestClient(create_app(data))
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    csrf, opened = _csrf(page), _opened(page)
+    first = {"csrf": csrf, "opened": opened, "f:plan.closing": "Trên đây là Kế hoạch (bản của người thứ nhất)"}
+    assert client.post(f"/doc/{PLAN_DOC}/save", data=first, follow_redirects=False).status_code == 303
+    saved = (data / PLAN).read_text(encoding="utf-8")
+    second = {"csrf": csrf, "opened": opened, "f:plan.closing": "bản của người thứ hai"}
+    r = client.post(f"/doc/{PLAN_DOC}/save", data=second)
+    assert r.status_code == 409 and "người khác sửa" in r.text
+    assert (data / PLAN).read_text(encoding="utf-8") == saved
+
+
+def test_forms_without_the_csrf_token_are_refused(data: Path) -> None:
+    client = TestClient(create_app(data))
+    client.get("/")
+    digest = _digest(data / PLAN)
+    r = client.post(f"/doc/{PLAN_DOC}/save", data={"csrf": "forged", "f:plan.title": "x"})
+    assert r.status_code == 403
+    assert _digest(data / PLAN) == digest
+
+
+def test_no_path_outside_the_data_folder(data: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.yaml").write_text("plan: {title: bí mật}\n", encoding="utf-8")
+    client = TestClient(create_app(data))
+    for url in ("/doc/..%2Fsecret.yaml", "/doc/../secret.yaml", "/download/..%2F..%2Fsecret.yaml.docx",
+                "/preview/../../etc/1.png", "/preview/" + "0" * 64 + "/1.png"):  # fmt: skip
+        r = client.get(url)
+        assert r.status_code in (404, 400), url
+        assert "bí mật" not in r.text
+
+
+def test_a_lan_server_asks_for_its_token(data: Path) -> None:
+    client = TestClient(create_app(data, token="s3cret-token"))
+    r = client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    login = client.get("/login").text
+    assert client.post("/login", data={"csrf": _csrf(login), "token": "wrong"}).status_code == 403
+    r = client.post("/login", data={"csrf": _csrf(login), "token": "s3cret-token"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert PLAN_DOC in client.get("/").text
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and not is_loopback("0.0.0.0")
+
+
+def test_family_zip_and_next_year(data: Path) -> None:
+    import zipfile
+
+    client = TestClient(create_app(data))
+    z = zipfile.ZipFile(io.BytesIO(client.get(f"/download/{PLAN_DOC}.zip").content))
+    names = z.namelist()
+    assert PLAN_DOC in names and len(names) == 9  # the plan, its two reports, its six sub-plans
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    r = client.post(f"/doc/{PLAN_DOC}/next-year", data={"csrf": _csrf(page)}, follow_redirects=True)
+    assert r.status_code == 200 and "2025" in r.text and "DỰ THẢO" in r.text
+    assert (data / "so-gtvt-tay-ninh" / "2025" / "ke-hoach-dan-van.yaml").is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(data: Path):
+    uvicorn = pytest.importorskip("uvicorn")
+    port = _free_port()
+    config = uvicorn.Config(create_app(data), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        pytest.skip("Chromium is not installed (.ci/run installs chromium and chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1300,1000"):  # fmt: skip
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.downloads = downloads
+    yield driver
+    driver.quit()
+
+
+def test_in_a_browser(server: str, browser, data: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shot(name: str) -> None:  # VBGEN_SCREENSHOTS=DIR keeps the pages for the README
+        if os.environ.get("VBGEN_SCREENSHOTS"):
+            browser.save_screenshot(str(Path(os.environ["VBGEN_SCREENSHOTS"]) / f"serve-{name}.png"))
+
+    def wait(condition) -> None:
+        WebDriverWait(browser, 30).until(lambda d: condition(d))
+
+    browser.get(server + "/")
+    shot("list")
+    assert "Văn bản trong thư mục dữ liệu" in browser.page_source
+    rows = browser.find_elements(By.CSS_SELECTOR, "#documents tr")
+    assert len(rows) == 24  # the heading and 23 documents
+    browser.find_element(By.LINK_TEXT, "Kế hoạch").click()
+    assert "số 22/KH-SGTVT" in browser.find_element(By.ID, "doc-title").text
+    first_preview = [i.get_attribute("src") for i in browser.find_elements(By.CSS_SELECTOR, "#preview img")]
+    assert len(first_preview) >= 5
+    shot("document")
+
+    title = browser.find_element(By.ID, "f:plan.title")
+    title.clear()
+    title.send_keys("Thực hiện công tác dân vận chính quyền năm {{ year }} (bản sửa)")
+    browser.find_element(By.ID, "save").click()
+    wait(lambda d: "Đã lưu." in d.find_element(By.ID, "message").text)
+    second_preview = [i.get_attribute("src") for i in browser.find_elements(By.CSS_SELECTOR, "#preview img")]
+    assert second_preview and second_preview[0] != first_preview[0]  # the page images follow the data
+
+    digest = _digest(data / PLAN)
+    date = browser.find_element(By.ID, "f:plan.date")
+    date.clear()
+    date.send_keys("31/02/2025")
+    browser.find_element(By.ID, "save").click()
+    wait(lambda d: "field-error" in d.find_element(By.ID, "field-plan.date").get_attribute("class"))
+    field = browser.find_element(By.ID, "field-plan.date")
+    browser.execute_script("arguments[0].scrollIntoView()", field)
+    shot("error")
+    assert "ngày không có thật: 31/02/2025" in field.text
+    assert _digest(data / PLAN) == digest
+
+    browser.get(server + f"/doc/{PLAN_DOC}")
+    browser.find_element(By.ID, "dl-docx").click()
+    target = browser.downloads / PLAN_DOC
+    for _ in range(100):
+        if target.exists():
+            break
+        time.sleep(0.1)
+    assert "năm 2024 (bản sửa)" in _text(target.read_bytes())
