@@ -254,3 +254,47 @@ def test_in_a_browser(server: str, browser, data: Path) -> None:
             break
         time.sleep(0.1)
     assert "năm 2024 (bản sửa)" in _text(target.read_bytes())
+
+
+def test_import_a_word_document_review_then_save(data: Path, tmp_path: Path) -> None:
+    from generator.build import build
+
+    # a Word file of another agency's plan: built from the bundled data, its data file then removed
+    built = build([REPO / "data" / "so-tu-phap-tay-ninh"], tmp_path / "built")
+    docx = next(p for p in built.written if "-KH-STP-" in p.name)
+    (data / "so-tu-phap-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml").unlink()
+    client = TestClient(create_app(data))
+    page = client.get("/import").text
+    r = client.post("/import", data={"csrf": _csrf(page)}, files={"file": (docx.name, docx.read_bytes(), DOCX)})
+    assert r.status_code == 200, r.text
+    target = re.search(r'name="target" id="target" value="([^"]+)"', r.text).group(1)
+    assert target.startswith("so-tu-phap-tay-ninh/2024/") and not (data / target).exists()
+    import html as html_lib
+
+    def area(name: str) -> str:
+        return html_lib.unescape(re.search(rf'name="{name}"[^>]*>([^<]*)</textarea>', r.text).group(1))
+
+    form = {"csrf": _csrf(r.text), "target": target, "document": area("document"), "bodies": area("bodies"),
+            "references": area("references")}  # fmt: skip
+    saved = client.post("/import/save", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert (data / target).is_file()
+    name = saved.headers["location"].split("?")[0].removeprefix("/doc/")
+    assert "-KH-STP-" in name
+    rebuilt = _text(client.get(f"/download/{name}.docx").content)
+    assert rebuilt == _text(docx.read_bytes())
+    # the same again: the file is there now, so nothing is overwritten
+    again = client.post("/import/save", data=form)
+    assert again.status_code == 409 and "đã có tệp" in again.text
+
+
+def test_import_refuses_what_is_not_a_docx(data: Path) -> None:
+    client = TestClient(create_app(data))
+    page = client.get("/import").text
+    r = client.post("/import", data={"csrf": _csrf(page)}, files={"file": ("x.docx", b"not a zip", DOCX)})
+    assert r.status_code == 422 and "x.docx" in r.text
+    before = sorted(p.relative_to(data) for p in data.rglob("*"))
+    assert sorted(p.relative_to(data) for p in data.rglob("*")) == before
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

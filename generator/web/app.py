@@ -21,7 +21,7 @@ from generator.errors import VbgenError
 from generator.i18n import _
 from generator.web import form as forms
 from generator.web import preview
-from generator.web.workspace import ConflictError, Workspace, file_hash
+from generator.web.workspace import MAX_UPLOAD_BYTES, ConflictError, Imported, Workspace, file_hash
 
 HERE = Path(__file__).resolve().parent
 MAX_FORM_BYTES = 2 * 1024 * 1024  # a data file is a few KB; a form larger than this is not one
@@ -177,6 +177,44 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
             return RedirectResponse(f"/doc/{made[0].name}?msg=" + _("Đã tạo dự thảo năm {year}.", year=year), 303)
         return RedirectResponse("/", status_code=303)
 
+    async def import_page(request: Request) -> Response:
+        if request.method == "GET":
+            return render(request, "import.html", imported=None, message="", errors=[])
+        if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES + 65536:
+            raise _RefusedError(413, _("tệp tải lên quá lớn (tối đa {n} MB)", n=MAX_UPLOAD_BYTES // 2**20))
+        form = await request.form(max_files=1, max_fields=10)
+        if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request)):
+            raise _RefusedError(403, _("phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang này; hãy tải lại trang"))
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            return render(request, "import.html", status=400, imported=None, errors=[],
+                          message=_("Chọn một tệp Word (.docx) để nhập."))  # fmt: skip
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            imported = ws.import_docx(data, upload.filename or "")
+        except VbgenError as exc:
+            return render(request, "import.html", status=422, imported=None, errors=[], message=str(exc))
+        return render(request, "import.html", imported=imported, errors=[], message="")
+
+    async def import_save(request: Request) -> Response:
+        data = await posted(request)
+        imported = Imported(
+            target=str(data.get("target", "")),
+            document=str(data.get("document", "")),
+            bodies=str(data.get("bodies", "")),
+            references=str(data.get("references", "")),
+        )
+        try:
+            errors = ws.save_import(imported)
+        except VbgenError as exc:
+            return render(request, "import.html", status=409, imported=imported, errors=[], message=str(exc))
+        if errors:
+            return render(request, "import.html", status=422, imported=imported, errors=[str(e) for e in errors],
+                          message=_("Chưa lưu: dữ liệu có lỗi, không có gì được ghi."))  # fmt: skip
+        made = [e for e in ws.entries() if e.source == imported.target]
+        where = f"/doc/{made[0].name}" if made else "/"
+        return RedirectResponse(where + "?msg=" + _("Đã lưu."), status_code=303)
+
     async def login(request: Request) -> Response:
         if request.method == "POST":
             data = await posted(request)
@@ -193,6 +231,8 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
         Route("/doc/{name}/save", save_form, methods=["POST"]),
         Route("/doc/{name}/save-yaml", save_yaml, methods=["POST"]),
         Route("/doc/{name}/next-year", next_year, methods=["POST"]),
+        Route("/import", import_page, methods=["GET", "POST"]),
+        Route("/import/save", import_save, methods=["POST"]),
         Route("/download/{name}.{fmt}", download),
         Route("/preview/{hash}/{n:int}.png", page_image),
     ]

@@ -14,15 +14,17 @@ from pathlib import Path
 
 from generator.build import Job, derive
 from generator.data.load import Corpus, find_root, load, yaml_files
-from generator.errors import CombinedError, DataError, OutputError, Place, VbgenError
+from generator.errors import CombinedError, DataError, InputError, OutputError, Place, VbgenError
 from generator.family.draft import draft
 from generator.i18n import _
+from generator.importer.api import import_documents
 from generator.lint import Finding, lint_file
 from generator.nd30.dates import short_date
 from generator.word.render import prepare, render_input, template_path
 from generator.word.writer import write_atomic
 
-DOCUMENT_KEYS = ("plan", "subplan", "results")  # top-level keys of a file that describes documents
+DOCUMENT_KEYS = ("plan", "subplan", "results")
+MAX_UPLOAD_BYTES = 20 * 2**20  # a typed plan is well under 1 MB; lint's own limits apply after  # top-level keys of a file that describes documents
 
 
 class ConflictError(OutputError):
@@ -227,16 +229,68 @@ class Workspace:
         self._stamp = None
         return target
 
+    # -- importing a Word document ---------------------------------------------------------------
+
+    def import_docx(self, data: bytes, filename: str) -> Imported:
+        """What `vbgen import` makes of an uploaded .docx against this folder: the document's data
+        file, and the bodies and references the folder does not have yet (nothing is written)."""
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise InputError(_("tệp tải lên quá lớn (tối đa {n} MB)", n=MAX_UPLOAD_BYTES // 2**20))
+        name = Path(filename).name or "van-ban.docx"
+        corpus = load([self.root])
+        with tempfile.TemporaryDirectory(prefix="vbgen-import-") as tmp:
+            source = Path(tmp) / (name if name.lower().endswith(".docx") else name + ".docx")
+            source.write_bytes(data)
+            out = Path(tmp) / "out"
+            report = import_documents([source], out, self.root)
+            doc_file = next(p for p in report.written if p.name not in ("directory.yaml", "references.yaml"))
+            bodies = _new_entries(out / "directory.yaml", "bodies", set(corpus.bodies))
+            refs = _new_entries(out / "references.yaml", "references", set(corpus.references))
+            return Imported(
+                target=doc_file.relative_to(out).as_posix(),
+                document=doc_file.read_text(encoding="utf-8"),
+                bodies=bodies,
+                references=refs,
+                review=[str(r) for d in report.documents for r in d.review],
+            )
+
+    def save_import(self, imported: Imported) -> list[VbgenError]:
+        """Write an import into the folder: the document's file at its place, the new bodies and
+        references beside it; refused when a file is there already, nothing written on error."""
+        target = (self.root / imported.target).resolve()
+        if not target.is_relative_to(self.root) or target.suffix != ".yaml":
+            raise DataError(_("đường dẫn không hợp lệ: {name}", name=imported.target))
+        if target.exists():
+            raise OutputError(_("đã có tệp '{name}'; đổi tên hoặc sửa tệp đó", name=imported.target))
+        files = {target: imported.document}
+        if imported.bodies.strip():
+            files[target.with_name(target.stem + "-co-quan.yaml")] = imported.bodies
+        if imported.references.strip():
+            files[target.with_name(target.stem + "-van-ban.yaml")] = imported.references
+        errors = self._validate_files(files)
+        if errors:
+            return errors
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text.encode("utf-8"))
+        self._stamp = None
+        return []
+
     # -- saving --------------------------------------------------------------------------------
 
     def validate(self, rel: str, text: str) -> list[VbgenError]:
         """The errors the folder would have with `text` in place of file `rel`, found on a copy."""
-        path = self.resolve(rel)
+        return self._validate_files({self.resolve(rel): text})
+
+    def _validate_files(self, files: dict[Path, str]) -> list[VbgenError]:
+        """The errors the folder would have with these files written (or replaced), on a copy."""
         with tempfile.TemporaryDirectory(prefix="vbgen-check-") as tmp:
             copy = Path(tmp) / "data"
             shutil.copytree(self.root, copy, ignore=shutil.ignore_patterns(".*"))
-            target = copy / path.relative_to(self.root)
-            target.write_text(text, encoding="utf-8")
+            for path, text in files.items():
+                target = copy / path.relative_to(self.root)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
             try:
                 corpus = load([copy])
                 jobs = derive(corpus)
@@ -263,6 +317,28 @@ class Workspace:
             write_atomic(path, text.encode("utf-8"), force=True)
             self._stamp = None
         return []
+
+
+@dataclass
+class Imported:
+    """An uploaded document as data, for review before it is saved into the folder."""
+
+    target: str  # where its data file goes, relative to the root
+    document: str  # its data file (YAML)
+    bodies: str  # YAML of the bodies the folder does not have yet ("" when none)
+    references: str  # likewise for references
+    review: list[str] = field(default_factory=list)
+
+
+def _new_entries(path: Path, key: str, known: set[str]) -> str:
+    """The entries of an imported YAML file under `key` that the folder does not know, as YAML."""
+    from generator.web.form import dump, parse
+
+    data = parse(path.read_text(encoding="utf-8")) if path.is_file() else None
+    entries = (data or {}).get(key) or {}
+    for entry_id in [k for k in entries if k in known]:
+        del entries[entry_id]
+    return dump({key: entries}) if entries else ""
 
 
 def _rebased(exc: VbgenError, copy: Path, root: Path) -> VbgenError:
