@@ -29,6 +29,8 @@ def _app_pages(path: Path) -> int | None:
 def lint_document(anatomy: Anatomy, rules: list[Rule] | None = None) -> list[Finding]:
     """Every finding of `rules` (default: all) on an analysed document, in rule order."""
     findings: list[Finding] = []
+    if not anatomy.in_scope:  # one finding that says so, not dozens of errors
+        return [Finding("SCOPE-01", "warning", message, where) for message, where in RULES[0].check(anatomy)]
     for r in rules or RULES:
         try:
             for item in r.check(anatomy):

@@ -51,6 +51,9 @@ class ParagraphFormat:
     line_rule: str | None  # auto | exact | atLeast
     line_value: float | None  # multiple for auto; points otherwise
     border_bottom: bool
+    contextual: bool = False  # contextualSpacing: no space between paragraphs of the same style
+    tabs: tuple[tuple[str, float], ...] = ()  # custom tab stops (kind, position mm), nearest first
+    border_top: bool = False
 
 
 _FONT_SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")
@@ -124,11 +127,18 @@ class Styles:
         out.append(self._rpr_default)
         return [r for r in out if r is not None]
 
-    def _ppr_chain(self, paragraph: Any) -> list[Any]:
-        out = [paragraph.find(qn("w:pPr"))]
+    def _ppr_chain(self, paragraph: Any, numbering_ppr: Any = None) -> list[Any]:
+        out = [paragraph.find(qn("w:pPr")), numbering_ppr]  # a list level's indents rank under direct ones
         out += [s.find(qn("w:pPr")) for s in self._chain(self._para_style_id(paragraph))]
         out.append(self._ppr_default)
         return [p for p in out if p is not None]
+
+    def ppr_chain(self, paragraph: Paragraph | Any) -> list[Any]:
+        """pPr elements from the nearest (the paragraph's own) to the document defaults."""
+        return self._ppr_chain(paragraph._p if isinstance(paragraph, Paragraph) else paragraph)
+
+    def para_style_id(self, paragraph: Paragraph | Any) -> str | None:
+        return self._para_style_id(paragraph._p if isinstance(paragraph, Paragraph) else paragraph)
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -161,9 +171,11 @@ class Styles:
 
     # -- paragraphs ---------------------------------------------------------------------------
 
-    def paragraph_format(self, paragraph: Paragraph | Any) -> ParagraphFormat:
+    def paragraph_format(self, paragraph: Paragraph | Any, numbering_ppr: Any = None) -> ParagraphFormat:
+        """Effective paragraph formatting; `numbering_ppr` is the pPr of the list level the
+        paragraph is numbered with, if any (its indents apply unless the paragraph sets its own)."""
         p = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
-        chain = self._ppr_chain(p)
+        chain = self._ppr_chain(p, numbering_ppr)
         alignment = _first(chain, "w:jc", lambda e: e.get(qn("w:val")))
         first = hanging = None
         left = right = None
@@ -197,14 +209,51 @@ class Styles:
                 e.find(qn("w:bottom")) is not None and e.find(qn("w:bottom")).get(qn("w:val")) not in ("nil", "none")
             ),
         )
+        border_top = _first(
+            chain,
+            "w:pBdr",
+            lambda e: (
+                e.find(qn("w:top")) is not None and e.find(qn("w:top")).get(qn("w:val")) not in ("nil", "none")
+            ),
+        )
         if hanging is not None:
             first = -hanging
+        contextual = _first(chain, "w:contextualSpacing", _on)
+        tabs: list[tuple[str, float]] = []
+        cleared: set[int] = set()
+        for ppr in chain:
+            el = ppr.find(qn("w:tabs"))
+            if el is None:
+                continue
+            for tab in el.findall(qn("w:tab")):
+                try:
+                    pos = int(tab.get(qn("w:pos"), "0"))
+                except ValueError:
+                    continue
+                kind = tab.get(qn("w:val"), "left")
+                if kind == "clear":
+                    cleared.add(pos)
+                elif pos not in cleared and all(abs(twips_to_mm(pos) - t[1]) > 0.01 for t in tabs):
+                    tabs.append((kind, twips_to_mm(pos)))
         return ParagraphFormat(
             alignment, first, left or 0.0, right or 0.0,
             before / 20 if before is not None else None,
             after / 20 if after is not None else None,
-            rule, line_value, bool(border),
+            rule, line_value, bool(border), bool(contextual), tuple(sorted(tabs, key=lambda t: t[1])),
+            bool(border_top),
         )  # fmt: skip
+
+    def default_tab_mm(self) -> float:
+        """The document's default tab stop (settings.xml w:defaultTabStop; Word's default 12.7 mm)."""
+        if not hasattr(self, "_default_tab"):
+            self._default_tab = 12.7
+            try:
+                el = self.document.settings.element.find(qn("w:defaultTabStop"))
+                if el is not None and el.get(qn("w:val")):
+                    self._default_tab = twips_to_mm(int(el.get(qn("w:val"))))
+            except (ValueError, KeyError, AttributeError):
+                pass
+        return self._default_tab
 
 
 def _twips_attr(e: Any, name: str) -> int | None:
@@ -251,12 +300,38 @@ CELL_MARGIN_MM = 1.9  # Word's default left and right cell margin (108 twips)
 def container_width_mm(doc: DocxDocument, container: Any) -> float:
     """Width available to a paragraph: a table cell's width less its margins, else the text width."""
     tc = getattr(container, "_tc", None)
-    if tc is not None and tc.tcPr is not None:
-        tcw = tc.tcPr.find(qn("w:tcW"))
+    tcpr = tc.find(qn("w:tcPr")) if tc is not None else None
+    if tcpr is not None:
+        tcw = tcpr.find(qn("w:tcW"))
         if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None) and tcw.get(qn("w:w")):
-            return int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
+            try:
+                width = float(tcw.get(qn("w:w"))) / TWIPS_PER_MM
+            except ValueError:
+                width = None
+            if width:
+                return width - _cell_margins_mm(tc)
     section = doc.sections[0]
     return (section.page_width - section.left_margin - section.right_margin) / 36000
+
+
+def _cell_margins_mm(tc: Any) -> float:
+    """Left + right margin of a cell: its own tcMar, else the table's tblCellMar, else Word's default."""
+    out = 0.0
+    tbl = next((anc for anc in tc.iterancestors() if anc.tag == qn("w:tbl")), None)
+    tbl_mar = tbl.find(qn("w:tblPr") + "/" + qn("w:tblCellMar")) if tbl is not None else None
+    tc_mar = tc.find(qn("w:tcPr") + "/" + qn("w:tcMar"))
+    for sides in (("left", "start"), ("right", "end")):
+        value = CELL_MARGIN_MM
+        for mar in (tc_mar, tbl_mar):
+            el = next((mar.find(qn(f"w:{s}")) for s in sides if mar is not None and mar.find(qn(f"w:{s}")) is not None), None)
+            if el is not None and el.get(qn("w:type"), "dxa") == "dxa":
+                try:
+                    value = float(el.get(qn("w:w"), "0")) / TWIPS_PER_MM
+                except ValueError:
+                    continue
+                break
+        out += value
+    return out
 
 
 # -- text widths ----------------------------------------------------------------------------------
