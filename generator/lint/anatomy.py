@@ -916,10 +916,10 @@ def estimate_pages(doc: DocxDocument, styles: Styles, blocks: list[Any], lines: 
                     h = 0.0
                     for p in tc.iter(qn("w:p")):
                         ln = lines.get(id(p))
-                        if ln is None:
-                            ln = Line(Paragraph(p, None), _text(p), styles.run_format(p, None),
-                                      [(run_text(r), styles.run_format(p, r)) for r in paragraph_runs(p)],
-                                      styles.paragraph_format(p), "")  # fmt: skip
+                        if ln is None:  # a table paragraph: its text at the paragraph's own format
+                            mark = styles.run_format(p, None)
+                            text = _text(p)
+                            ln = Line(Paragraph(p, None), text, mark, [(text, mark)], styles.paragraph_format(p), "")
                             lines[id(p)] = ln
                         h += para_height(ln, max(w - 3.8, 10))
                     row_h = max(row_h, h)

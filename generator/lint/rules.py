@@ -393,8 +393,8 @@ def fix_first_page(a: Anatomy) -> list[str]:
 
 
 def _every_run(a: Anatomy) -> list[tuple[str, RunFormat, str, object]]:
-    """(text, format, where, w:r) of every run with text: the main text (tables and text boxes
-    included), then every header and footer."""
+    """(text, format, where, w:r) of every run with text (spaces too: a fix may type into them):
+    the main text (tables and text boxes included), then every header and footer."""
     cached = getattr(a, "_every_run", None)
     if cached is not None:
         return cached
@@ -403,7 +403,7 @@ def _every_run(a: Anatomy) -> list[tuple[str, RunFormat, str, object]]:
     for n, p in enumerate(body.iter(qn("w:p")), start=1):
         for r in paragraph_runs(p):
             text = run_text(r)
-            if text.strip():
+            if text:
                 out.append((text, a.styles.run_format(p, r), _("đoạn {n}", n=n), r))
     seen: set[int] = set()
     for i, sec in enumerate(a.doc.sections, start=1):
@@ -420,7 +420,7 @@ def _every_run(a: Anatomy) -> list[tuple[str, RunFormat, str, object]]:
             for p in part._element.iter(qn("w:p")):
                 for r in paragraph_runs(p):
                     text = run_text(r)
-                    if text.strip():
+                    if text:
                         out.append((text, a.styles.run_format(p, r), _("{label}, mục {i}", label=label, i=i), r))
     a._every_run = out  # type: ignore[attr-defined]
     return out
@@ -459,6 +459,8 @@ def font_family(a: Anatomy):
     bad_font: dict[str, list[str]] = {}
     colours: dict[str, list[str]] = {}
     for text, fmt, where, _r in _every_run(a):
+        if not text.strip():
+            continue
         for f in _rendering_fonts(text, fmt):
             if f != edit.TNR and not VN_LEGACY_FONT.match(f):  # TCVN3/VNI: FONT-02
                 bad_font.setdefault(f, []).append(where)
@@ -487,7 +489,7 @@ def fix_fonts(a: Anatomy) -> list[str]:
     fonts: set[str] = set()
     colours: set[str] = set()
     for text, fmt, _where, r in _every_run(a):
-        rendering = _rendering_fonts(text, fmt)
+        rendering = _rendering_fonts(text, fmt) if text.strip() else set()
         wrong = {f for f in rendering if f != edit.TNR}
         if wrong and not any(VN_LEGACY_FONT.match(f) for f in wrong):  # TCVN3 text is not Unicode: not mechanical
             edit.set_font(r)
@@ -515,8 +517,8 @@ def unicode_nfc(a: Anatomy):
     for text, fmt, where, _r in _every_run(a):
         if text != unicodedata.normalize("NFC", text):
             not_nfc.append(where)
-        for f in fmt.fonts:
-            if f and VN_LEGACY_FONT.match(f):
+        for f in _rendering_fonts(text, fmt) if text.strip() else ():
+            if VN_LEGACY_FONT.match(f):
                 legacy.setdefault(f, []).append(where)
     if not_nfc:
         more = _(" và {n} chỗ khác", n=len(not_nfc) - 1) if len(not_nfc) > 1 else ""
@@ -953,9 +955,19 @@ def number_style(a: Anatomy):
 
 @fixes("NUM-03")
 def fix_number_style(a: Anatomy) -> list[str]:
-    if a.number is not None and _fix_line_format([a.number], (13, 13), False, False):
-        return [_("dòng 'Số': cỡ 13, không đậm, đứng")]
-    return []
+    out: list[str] = []
+    if a.number is None:
+        return out
+
+    def close_up(s: str) -> str:  # "Số: 12/KH - UBND" → "Số: 12/KH-UBND"
+        head, slash, tail = s.partition("/")
+        return head + slash + re.sub(r"\s*-\s*", "-", tail) if slash else s
+
+    if edit.edit_text(a.number.elements, close_up):
+        out.append(_("ký hiệu: bỏ khoảng trắng quanh '-'"))
+    if _fix_line_format([a.number], (13, 13), False, False):
+        out.append(_("dòng 'Số': cỡ 13, không đậm, đứng"))
+    return out
 
 
 def _date_text(line: Line) -> str:
@@ -1315,11 +1327,14 @@ def noi_nhan_head(a: Anatomy):
 
 @fixes("NN-01")
 def fix_noi_nhan_head(a: Anatomy) -> list[str]:
-    if a.recipients and a.recipients[0].text.startswith("Nơi nhận"):
+    out: list[str] = []
+    if a.recipients and re.match(r"^Nơi\s*nhận", a.recipients[0].text):
         head = a.recipients[0]
+        if edit.edit_text(head.elements, lambda s: re.sub(r"Nơi\s+nhận\s*:", "Nơi nhận:", s, count=1)):
+            out.append(_("'Nơi nhận:' viết liền, không cách trước ':'"))
         if _fix_line_format([head], (12, 12), True, True):
-            return [_("'Nơi nhận:': cỡ 12, đậm, nghiêng")]
-    return []
+            out.append(_("'Nơi nhận:': cỡ 12, đậm, nghiêng"))
+    return out
 
 
 def _recipient_lines(a: Anatomy) -> list[Line]:

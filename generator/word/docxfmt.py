@@ -146,6 +146,16 @@ class Styles:
         """The formatting Word shows for `run` (or for the paragraph mark when run is None)."""
         p = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
         r = run._r if isinstance(run, Run) else run
+        # The same paragraph style and run properties give the same format: documents repeat a few.
+        rpr = r.find(qn("w:rPr")) if r is not None else None
+        key = (self._para_style_id(p), etree.tostring(rpr) if rpr is not None else b"")
+        cache = self.__dict__.setdefault("_run_cache", {})
+        if key in cache:
+            return cache[key]
+        cache[key] = fmt = self._run_format(p, r)
+        return fmt
+
+    def _run_format(self, p: Any, r: Any) -> RunFormat:
         chain = self._rpr_chain(p, r)
         fonts: list[str | None] = []
         for slot in _FONT_SLOTS:
