@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.lint import lint_file  # noqa: E402
+from generator.lint import lint_file
 
 SCOPE = "SCOPE-01"
 

@@ -16,11 +16,16 @@ __all__ = ["RULES", "Finding", "Rule", "lint_document", "lint_file"]
 
 
 def _app_pages(path: Path) -> int | None:
-    """The page count Word or LibreOffice recorded in docProps/app.xml, if any."""
+    """The page count Word or LibreOffice recorded in docProps/app.xml, if any; None when the file
+    was last written by a program that does not lay pages out (vbgen, python-docx keep the
+    template's count)."""
     try:
         with zipfile.ZipFile(path) as z:
             xml = z.read("docProps/app.xml").decode("utf-8", "replace")
+            core = z.read("docProps/core.xml").decode("utf-8", "replace") if "docProps/core.xml" in z.namelist() else ""
     except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    if re.search(r"<cp:lastModifiedBy>\s*(vbgen|python-docx)\s*</cp:lastModifiedBy>", core):
         return None
     m = re.search(r"<Pages>(\d+)</Pages>", xml)
     return int(m.group(1)) if m else None

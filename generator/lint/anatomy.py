@@ -366,7 +366,7 @@ def analyse(doc: DocxDocument) -> Anatomy:
     a.all_lines = [lines[id(p)] for p in flow]
 
     start = _header(a, rd, blocks, lines)
-    end, sig_start = _signature(a, rd, blocks, lines, start)
+    sig_start = _signature(a, rd, blocks, lines, start)
     _title_and_body(a, rd, blocks[start:sig_start], lines)
     _kind(a, blocks)
     a.estimated_pages = estimate_pages(doc, styles, blocks, lines)
@@ -402,10 +402,10 @@ def _header(a: Anatomy, rd: _Reader, blocks: list[Any], lines: dict[int, Line]) 
             start = first_table + 1
             # A second table straight after holding Số | date (some offices split the header).
             nxt = next((i for i in range(start, len(blocks)) if blocks[i].tag == qn("w:tbl") or _text(blocks[i])), None)
-            if nxt is not None and blocks[nxt].tag == qn("w:tbl") and a.number is None:
-                if re.match(r"^Số\b", _cell_text(_tcs(_rows(blocks[nxt])[0])[0]) if _rows(blocks[nxt]) else ""):
-                    _header_table(a, rd, blocks[nxt], more=True)
-                    start = nxt + 1
+            split = nxt is not None and blocks[nxt].tag == qn("w:tbl") and a.number is None and _rows(blocks[nxt])
+            if split and re.match(r"^Số\b", _cell_text(_tcs(_rows(blocks[nxt])[0])[0])):
+                _header_table(a, rd, blocks[nxt], more=True)
+                start = nxt + 1
             _header_parts(a)
             return _after_vv(a, rd, blocks, lines, start)
     # No table: the first paragraphs carry agency | Quốc hiệu side by side, separated by tabs.
@@ -587,7 +587,11 @@ def _is_title(ln: Line) -> bool:
     if t in TYPE_BY_TITLE or t in ("QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CÔNG ĐIỆN", "PHIẾU TRÌNH", "ĐIỀU LỆ", "QUY CHẾ"):
         return True
     return (
-        ln.all_caps and ln.all_bold and ln.centred and len(t) <= 40 and not t.startswith(("CĂN CỨ", "I.", "QUYẾT ĐỊNH:"))
+        ln.all_caps
+        and ln.all_bold
+        and ln.centred
+        and len(t) <= 40
+        and not t.startswith(("CĂN CỨ", "I.", "QUYẾT ĐỊNH:"))
     )
 
 
@@ -623,7 +627,7 @@ def _title_and_body(a: Anatomy, rd: _Reader, blocks: list[Any], lines: dict[int,
                 a.summary_rule = ln
                 idx += 1
                 break
-            if not (ln.run.bold or ln.all_bold) or DECISION_AUTHORITY.match(ln.text) and ln.all_caps and a.summary:
+            if not (ln.run.bold or ln.all_bold) or (DECISION_AUTHORITY.match(ln.text) and ln.all_caps and a.summary):
                 break
             a.summary.append(ln)
             a.summary_shapes.extend(ln.shapes)
@@ -706,8 +710,8 @@ def _is_authority_text(t: str) -> bool:
     return bool(SIGN_PREFIX.match(t) or SIGN_TITLE.match(t)) and t == t.upper()
 
 
-def _signature(a: Anatomy, rd: _Reader, blocks: list[Any], lines: dict[int, Line], start: int) -> tuple[int, int]:
-    """Find the signature block; returns (end of the signature, its first block). It is where the
+def _signature(a: Anatomy, rd: _Reader, blocks: list[Any], lines: dict[int, Line], start: int) -> int:
+    """Find the signature block; returns its first block. It is where the
     last "Nơi nhận" is (in a table cell or a paragraph), else a table or paragraphs of signing titles
     at the end; an appendix may follow it."""
     nn_block = None
@@ -722,11 +726,13 @@ def _signature(a: Anatomy, rd: _Reader, blocks: list[Any], lines: dict[int, Line
             break
     if nn_block is not None and blocks[nn_block].tag == qn("w:tbl"):
         _signature_table(a, rd, _unwrap(blocks[nn_block]))
-        return len(blocks), _titles_above(a, rd, blocks, lines, start, nn_block)
+        return _titles_above(a, rd, blocks, lines, start, nn_block)
     if nn_block is not None:
         k = nn_block
         # A table that only signs, just before "Nơi nhận" typed as paragraphs.
-        prev = next((j for j in range(k - 1, start - 1, -1) if blocks[j].tag == qn("w:tbl") or lines[id(blocks[j])].text), None)
+        prev = next(
+            (j for j in range(k - 1, start - 1, -1) if blocks[j].tag == qn("w:tbl") or lines[id(blocks[j])].text), None
+        )
         if prev is not None and blocks[prev].tag == qn("w:tbl") and _signs(blocks[prev]):
             _signature_table(a, rd, _unwrap(blocks[prev]))
             sig_start = prev
@@ -741,13 +747,13 @@ def _signature(a: Anatomy, rd: _Reader, blocks: list[Any], lines: dict[int, Line
             if right is not None and right.text:
                 a.authority.append(right)
         _signer(a)
-        return len(blocks), sig_start
+        return sig_start
     # No "Nơi nhận": a table of signing titles among the last blocks, or titles typed as paragraphs.
     for k in range(len(blocks) - 1, max(start, len(blocks) - 6) - 1, -1):
         if blocks[k].tag == qn("w:tbl") and _signs(blocks[k]):
             _signature_table(a, rd, _unwrap(blocks[k]))
-            return len(blocks), k
-    return len(blocks), _trailing_signature(a, rd, blocks, lines, start)
+            return k
+    return _trailing_signature(a, rd, blocks, lines, start)
 
 
 def _signs(tbl: Any) -> bool:
@@ -759,7 +765,7 @@ def _signature_table(a: Anatomy, rd: _Reader, tbl: Any) -> None:
     """Read a signature table of one or more rows: "Nơi nhận" and its lines on the left, the signing
     titles and the name on the right (a name may sit in a second row)."""
     a.signature_table = Table(tbl, a.doc)
-    for r, tr in enumerate(_rows(tbl)):
+    for tr in _rows(tbl):
         tcs = _tcs(tr)
         for c, tc in enumerate(tcs):
             nested = [el for el in tc if el.tag == qn("w:tbl")]
@@ -768,8 +774,12 @@ def _signature_table(a: Anatomy, rd: _Reader, tbl: Any) -> None:
                     _signature_table(a, rd, inner)
                 a.signature_table = Table(tbl, a.doc)
                 continue
-            label = _("bảng chữ ký, hàng {row}, ô {col}", row=r + 1, col=c + 1)
-            segs = [s for p in tc.iter(qn("w:p")) for s in rd.split_breaks(p, label)]
+            side = _("bảng chữ ký, ô trái") if c == 0 and len(tcs) > 1 else _("bảng chữ ký, ô phải")
+            segs = [
+                s
+                for n, p in enumerate(tc.iter(qn("w:p")), start=1)
+                for s in rd.split_breaks(p, _("{label}, đoạn {n}", label=side, n=n))
+            ]
             segs = [s for s in segs if s.text]
             if not segs:
                 continue
@@ -835,7 +845,9 @@ def _signer(a: Anatomy) -> None:
 
 def _kind(a: Anatomy, blocks: list[Any]) -> None:
     head_text = " ".join(ln.text for ln in a.header_left + a.header_right)
-    if PARTY in head_text or (a.national is None and PARTY in " ".join(_text(b) for b in blocks[:6] if b.tag == qn("w:p"))):
+    if PARTY in head_text or (
+        a.national is None and PARTY in " ".join(_text(b) for b in blocks[:6] if b.tag == qn("w:p"))
+    ):
         a.kind, a.in_scope = "PARTY", False
         a.scope_reason = _("văn bản của Đảng (Hướng dẫn 36-HD/VPTW), không thuộc phạm vi Nghị định 30/2020/NĐ-CP")
         return
@@ -865,9 +877,16 @@ def _kind(a: Anatomy, blocks: list[Any]) -> None:
     annex = a.number is None and any(
         ln.text.startswith("(Kèm theo") for ln in a.summary + a.body[:2] + ([a.title] if a.title else [])
     )
-    if annex or (a.header_layout is None and a.number is None and a.title is not None and a.title.text.startswith(("PHỤ LỤC", "ĐIỀU LỆ", "QUY CHẾ"))):
+    if annex or (
+        a.header_layout is None
+        and a.number is None
+        and a.title is not None
+        and a.title.text.startswith(("PHỤ LỤC", "ĐIỀU LỆ", "QUY CHẾ"))
+    ):
         a.kind, a.in_scope = "ANNEX", False
-        a.scope_reason = _("văn bản kèm theo (phụ lục, điều lệ, quy chế) không có số riêng; kiểm tra văn bản ban hành nó")
+        a.scope_reason = _(
+            "văn bản kèm theo (phụ lục, điều lệ, quy chế) không có số riêng; kiểm tra văn bản ban hành nó"
+        )
 
 
 # -- pages -------------------------------------------------------------------------------------------
@@ -876,13 +895,16 @@ def _kind(a: Anatomy, blocks: list[Any]) -> None:
 def estimate_pages(doc: DocxDocument, styles: Styles, blocks: list[Any], lines: dict[int, Line]) -> int:
     """Pages from the text: each paragraph's lines at its size and spacing on the section's text
     width, tables row by row, page breaks; used when the file does not record Word's count."""
-    sec = doc.sections[0]
-    try:
-        width = (sec.page_width - sec.left_margin - sec.right_margin) / 36000
-        height = (sec.page_height - sec.top_margin - sec.bottom_margin) / 36000
-    except TypeError:
-        width, height = 160.0, 247.0
-    height_pt = max(height, 50) * 72 / 25.4
+    areas = []  # (text width mm, text height pt) of each section, in order
+    for sec in doc.sections:
+        try:
+            w = (sec.page_width - sec.left_margin - sec.right_margin) / 36000
+            h = (sec.page_height - sec.top_margin - sec.bottom_margin) / 36000
+        except TypeError:
+            w, h = 160.0, 247.0
+        areas.append((max(w, 20.0), max(h, 50.0) * 72 / 25.4))
+    section = 0
+    width, height_pt = areas[0] if areas else (160.0, 700.0)
 
     def para_height(ln: Line, avail_mm: float) -> float:
         size = ln.run.size or 13
@@ -905,6 +927,8 @@ def estimate_pages(doc: DocxDocument, styles: Styles, blocks: list[Any], lines: 
             ppr = b.find(qn("w:pPr"))
             if ppr is not None and ppr.find(qn("w:sectPr")) is not None:
                 pages, used = pages + 1, 0.0
+                section = min(section + 1, len(areas) - 1)
+                width, height_pt = areas[section]
         else:
             grid = [twips_to_mm(int(g.get(qn("w:w"), "0") or 0)) for g in b.iter(qn("w:gridCol"))]
             for tr in _rows(b):
@@ -923,6 +947,10 @@ def estimate_pages(doc: DocxDocument, styles: Styles, blocks: list[Any], lines: 
                             lines[id(p)] = ln
                         h += para_height(ln, max(w - 3.8, 10))
                     row_h = max(row_h, h)
+                trh = tr.find(qn("w:trPr") + "/" + qn("w:trHeight"))
+                if trh is not None and (trh.get(qn("w:val")) or "").isdigit():
+                    row_h = max(row_h, int(trh.get(qn("w:val"))) / 20)
+                row_h += 1.5  # borders and cell padding
                 if used + row_h > height_pt and used > 0:
                     pages, used = pages + 1, 0.0
                 used += row_h

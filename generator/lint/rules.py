@@ -775,9 +775,9 @@ def fix_tieu_ngu(a: Anatomy) -> list[str]:
     tn = a.motto
     if tn is None:
         return out
-    if re.sub(r"\s+", " ", _dash_fixed(tn.text)).strip() == TIEU_NGU and tn.text != TIEU_NGU:
-        if edit.edit_text(tn.elements, lambda s: re.sub(r"\s*[-–—‒−]\s*", " - ", s)):
-            out.append(_("Tiêu ngữ: gạch nối '-' có cách hai bên"))
+    fixable = re.sub(r"\s+", " ", _dash_fixed(tn.text)).strip() == TIEU_NGU and tn.text != TIEU_NGU
+    if fixable and edit.edit_text(tn.elements, lambda s: re.sub(r"\s*[-–—‒−]\s*", " - ", s)):
+        out.append(_("Tiêu ngữ: gạch nối '-' có cách hai bên"))
     if _fix_line_format([tn], (13, 14), True, False):
         out.append(_("Tiêu ngữ: cỡ 13–14, đậm, đứng"))
     return out
@@ -946,7 +946,10 @@ def number_style(a: Anatomy):
     if any(f.size != 13 or f.bold or f.italic for f in fmts):
         bad = next(f for f in fmts if f.size != 13 or f.bold or f.italic)
         size = f"{bad.size:g}" if bad.size else "?"
-        yield _("'Số' cỡ {size}{bold}; cần cỡ 13, không đậm, đứng", size=size, bold=_(", đậm") if bad.bold else ""), n.where
+        yield (
+            _("'Số' cỡ {size}{bold}; cần cỡ 13, không đậm, đứng", size=size, bold=_(", đậm") if bad.bold else ""),
+            n.where,
+        )
     if re.search(r" -|- ", n.text.split("/", 1)[-1]):
         yield _("ký hiệu có khoảng trắng quanh '-'"), n.where
     if a.header_layout == "table" and _not_centred(a, n):
@@ -1262,7 +1265,7 @@ def signature_prefix(a: Anatomy):
     caps = [ln for ln in a.authority if ln.all_caps]
     for ln in caps:
         if BAD_PREFIX.match(ln.text):
-            yield _("'{text}': viết tắt thẩm quyền sai (dùng 'TM. ', 'KT. ', 'TL. ', 'TUQ. ', 'Q. ')", text=ln.text), ln.where
+            yield _("'{text}': viết tắt thẩm quyền sai (dùng TM./KT./TL./TUQ./Q.)", text=ln.text), ln.where
         if not (ln.all_bold and _size_in(ln, 13, 14)):
             yield _("chức vụ người ký {v}; cần in hoa, đậm, cỡ 13–14", v=_fmt(ln)), ln.where
         if _not_centred(a, ln):

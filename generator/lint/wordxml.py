@@ -153,8 +153,8 @@ def line_shapes(el: Any) -> list[Shape]:
                 x1y1 = (shape.get("from") or "0,0").split(",")
                 x2y2 = (shape.get("to") or "0,0").split(",")
                 try:
-                    x1, y1 = (_vml_length(v) or 0.0 for v in (x1y1 + ["0"])[:2])
-                    x2, y2 = (_vml_length(v) or 0.0 for v in (x2y2 + ["0"])[:2])
+                    x1, y1 = (_vml_length(v) or 0.0 for v in [*x1y1, "0"][:2])
+                    x2, y2 = (_vml_length(v) or 0.0 for v in [*x2y2, "0"][:2])
                 except ValueError:
                     continue
                 if abs(x2 - x1) >= 3 and abs(y2 - y1) <= abs(x2 - x1) / 10:
@@ -163,7 +163,8 @@ def line_shapes(el: Any) -> list[Shape]:
                 width = _vml_length(style.get("width", ""))
                 height = _vml_length(style.get("height", "")) or 0.0
                 connector = kind == "shape" and (
-                    shape.get("type", "").endswith("_x0000_t32") or shape.get(f"{{{'urn:schemas-microsoft-com:office:office'}}}connectortype")
+                    shape.get("type", "").endswith("_x0000_t32")
+                    or shape.get(f"{{{'urn:schemas-microsoft-com:office:office'}}}connectortype")
                 )
                 if width and width >= 3 and (connector or height <= 0.8):
                     if kind == "shape" and not connector and shape.find(f"{{{V}}}textbox") is not None:

@@ -222,9 +222,7 @@ class Styles:
         border_top = _first(
             chain,
             "w:pBdr",
-            lambda e: (
-                e.find(qn("w:top")) is not None and e.find(qn("w:top")).get(qn("w:val")) not in ("nil", "none")
-            ),
+            lambda e: e.find(qn("w:top")) is not None and e.find(qn("w:top")).get(qn("w:val")) not in ("nil", "none"),
         )
         if hanging is not None:
             first = -hanging
@@ -333,7 +331,9 @@ def _cell_margins_mm(tc: Any) -> float:
     for sides in (("left", "start"), ("right", "end")):
         value = CELL_MARGIN_MM
         for mar in (tc_mar, tbl_mar):
-            el = next((mar.find(qn(f"w:{s}")) for s in sides if mar is not None and mar.find(qn(f"w:{s}")) is not None), None)
+            el = next(
+                (mar.find(qn(f"w:{s}")) for s in sides if mar is not None and mar.find(qn(f"w:{s}")) is not None), None
+            )
             if el is not None and el.get(qn("w:type"), "dxa") == "dxa":
                 try:
                     value = float(el.get(qn("w:w"), "0")) / TWIPS_PER_MM
