@@ -586,6 +586,10 @@ def _is_title(ln: Line) -> bool:
     t = re.sub(r"\s+", " ", ln.text).strip()
     if t in TYPE_BY_TITLE or t in ("QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CÔNG ĐIỆN", "PHIẾU TRÌNH", "ĐIỀU LỆ", "QUY CHẾ"):
         return True
+    if t.startswith(("CHƯƠNG ", "MỤC ", "PHẦN ")):
+        return False
+    if ln.all_caps and t.startswith(("ĐIỀU LỆ", "QUY CHẾ", "QUY ĐỊNH", "PHỤ LỤC", "PHIẾU TRÌNH")):
+        return True  # an attachment's title, maybe with its name on the same line
     return (
         ln.all_caps
         and ln.all_bold
@@ -645,6 +649,8 @@ def _title_and_body(a: Anatomy, rd: _Reader, blocks: list[Any], lines: dict[int,
         if a.summary and not a.summary_shapes and a.summary_rule is None:
             for e in empties_after.get(id(a.summary[-1]), [])[:3]:
                 a.summary_shapes.extend(e.shapes)
+            if not a.summary_shapes and idx < len(items):  # anchored in the next paragraph, drawn above it
+                a.summary_shapes.extend(items[idx].shapes)
         # A typed rule ("-----") under the trích yếu is a line, not body text.
         if idx < len(items) and re.fullmatch(r"[-_–—]{3,}", items[idx].text):
             a.summary_rule = a.summary_rule or items[idx]
