@@ -160,7 +160,7 @@ class Styles:
         fonts: list[str | None] = []
         for slot in _FONT_SLOTS:
             fonts.append(self._font(chain, slot))
-        size = _first(chain, "w:sz", lambda e: int(e.get(qn("w:val"))) / 2)
+        size = _first(chain, "w:sz", lambda e: _num(e.get(qn("w:val"))) / 2 if _num(e.get(qn("w:val"))) is not None else None)
         bold = _first(chain, "w:b", _on)
         italic = _first(chain, "w:i", _on)
         color = _first(chain, "w:color", lambda e: e.get(qn("w:val")))
@@ -195,19 +195,19 @@ class Styles:
                 continue
             if first is None and hanging is None:
                 if ind.get(qn("w:firstLine")) is not None:
-                    first = twips_to_mm(int(ind.get(qn("w:firstLine"))))
+                    first = twips_to_mm(_num(ind.get(qn("w:firstLine"))) or 0)
                 elif ind.get(qn("w:hanging")) is not None:
-                    hanging = twips_to_mm(int(ind.get(qn("w:hanging"))))
+                    hanging = twips_to_mm(_num(ind.get(qn("w:hanging"))) or 0)
             if left is None:
                 v = ind.get(qn("w:left")) or ind.get(qn("w:start"))
-                left = twips_to_mm(int(v)) if v is not None else None
+                left = twips_to_mm(_num(v) or 0) if v is not None else None
             if right is None:
                 v = ind.get(qn("w:right")) or ind.get(qn("w:end"))
-                right = twips_to_mm(int(v)) if v is not None else None
+                right = twips_to_mm(_num(v) or 0) if v is not None else None
         before = _first(chain, "w:spacing", lambda e: _twips_attr(e, "before"))
         after = _first(chain, "w:spacing", lambda e: _twips_attr(e, "after"))
         rule = _first(chain, "w:spacing", lambda e: e.get(qn("w:lineRule")) if e.get(qn("w:line")) else None)
-        line = _first(chain, "w:spacing", lambda e: int(e.get(qn("w:line"))) if e.get(qn("w:line")) else None)
+        line = _first(chain, "w:spacing", lambda e: _num(e.get(qn("w:line"))))
         rule = rule or ("auto" if line is not None else None)
         line_value = None
         if line is not None:
@@ -268,7 +268,17 @@ def _twips_attr(e: Any, name: str) -> int | None:
     if e.get(qn(f"w:{name}Autospacing")) in ("1", "true"):
         return None
     v = e.get(qn(f"w:{name}"))
-    return int(v) if v is not None else None
+    return _num(v)
+
+
+def _num(v: str | None) -> float | None:
+    """A number attribute as Word reads it ("240", "240.0"); None when absent or not a number."""
+    if v is None:
+        return None
+    try:
+        return float(v)
+    except ValueError:
+        return None
 
 
 def _on(e: Any) -> bool:
