@@ -211,7 +211,7 @@ class _Reader:
         runs = [(t, f) for t, f, _r in pieces]
         visible = [f for t, f in runs if t.strip()]
         first = visible[0] if visible else self.styles.run_format(p, None)
-        paragraph = Paragraph(p, None)
+        paragraph = Paragraph(p, self.doc)
         text = re.sub(r"[ \t]+", " ", raw.replace("\n", " ")).strip() if "\n" in raw else raw.strip()
         text = unicodedata.normalize("NFC", text)  # matching sees letters, however they were typed
         return Line(
@@ -379,7 +379,10 @@ def _gaps(flow: list[Any], lines: dict[int, Line]) -> None:
     prev = None
     for p in flow:
         ln = lines[id(p)]
-        if prev is not None and prev.getnext() is p:
+        nxt = prev.getnext() if prev is not None else None
+        while nxt is not None and nxt.tag not in (qn("w:p"), qn("w:tbl"), qn("w:sdt")):
+            nxt = nxt.getnext()  # bookmarks and the like sit between paragraphs
+        if prev is not None and nxt is p:
             above = lines[id(prev)]
             if above.text or above.shapes:
                 same = above.style_id == ln.style_id
@@ -949,7 +952,7 @@ def estimate_pages(doc: DocxDocument, styles: Styles, blocks: list[Any], lines: 
                         if ln is None:  # a table paragraph: its text at the paragraph's own format
                             mark = styles.run_format(p, None)
                             text = _text(p)
-                            ln = Line(Paragraph(p, None), text, mark, [(text, mark)], styles.paragraph_format(p), "")
+                            ln = Line(Paragraph(p, doc), text, mark, [(text, mark)], styles.paragraph_format(p), "")
                             lines[id(p)] = ln
                         h += para_height(ln, max(w - 3.8, 10))
                     row_h = max(row_h, h)
