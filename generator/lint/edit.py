@@ -7,8 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 TNR = "Times New Roman"
 
@@ -72,72 +76,44 @@ def edit_text(runs: list[Any], change: Callable[[str], str]) -> bool:
     return True
 
 
-def rpr(r: Any) -> Any:
-    el = r.find(qn("w:rPr"))
-    if el is None:
-        el = OxmlElement("w:rPr")
-        r.insert(0, el)
-    return el
-
-
-def _set_child(parent: Any, tag: str, attrs: dict[str, str]) -> Any:
-    el = parent.find(qn(tag))
-    if el is None:
-        el = OxmlElement(tag)
-        parent.append(el)
-    for k, v in attrs.items():
-        el.set(qn(k), v)
-    return el
+def _font(r: Any) -> Any:
+    """python-docx's Font of a w:r: it writes rPr children in the order the schema (and Word) wants."""
+    return Run(r, None).font
 
 
 def set_size(runs: list[Any], size: float) -> None:
     for r in runs:
-        pr = rpr(r)
-        _set_child(pr, "w:sz", {"w:val": str(round(size * 2))})
-        _set_child(pr, "w:szCs", {"w:val": str(round(size * 2))})
+        _font(r).size = Pt(size)
 
 
 def set_flag(runs: list[Any], tag: str, on: bool) -> None:
     """Bold (w:b) or italic (w:i) on or off, directly on each run."""
     for r in runs:
-        pr = rpr(r)
-        for t in (tag, tag + "Cs"):
-            _set_child(pr, t, {"w:val": "1" if on else "0"})
+        setattr(_font(r), "bold" if tag == "w:b" else "italic", on)
 
 
 def set_font(r: Any, slots: tuple[str, ...] = ("ascii", "hAnsi", "cs")) -> None:
-    rf = _set_child(rpr(r), "w:rFonts", {})
+    _font(r).name = TNR  # ascii and hAnsi
+    rf = r.rPr.rFonts
     for slot in slots:
         rf.set(qn(f"w:{slot}"), TNR)
-        theme = qn(f"w:{slot}Theme") if slot != "hAnsi" else qn("w:hAnsiTheme")
+        theme = qn(f"w:{slot}Theme")
         if theme in rf.attrib:
             del rf.attrib[theme]
 
 
 def set_black(r: Any) -> None:
-    color = rpr(r).find(qn("w:color"))
-    if color is None:
-        color = _set_child(rpr(r), "w:color", {})
-    for attr in list(color.attrib):
-        del color.attrib[attr]
-    color.set(qn("w:val"), "000000")
+    _font(r).color.rgb = RGBColor(0, 0, 0)
+    color = r.rPr.find(qn("w:color"))
+    for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+        if qn(attr) in color.attrib:
+            del color.attrib[qn(attr)]
 
 
 def set_alignment(p: Any, value: str) -> None:
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        p.insert(0, ppr)
-    jc = ppr.find(qn("w:jc"))
-    if jc is None:
-        jc = OxmlElement("w:jc")
-        # w:jc sits late in pPr; before rPr/sectPr/pPrChange if present
-        anchor = next((c for c in ppr if c.tag in (qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange"))), None)
-        if anchor is not None:
-            anchor.addprevious(jc)
-        else:
-            ppr.append(jc)
-    jc.set(qn("w:val"), value)
+    Paragraph(p, None).alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}.get(
+        value, WD_ALIGN_PARAGRAPH.LEFT
+    )
 
 
 def page_number_header(doc: DocxDocument, section_index: int, size_pt: float = 13) -> None:

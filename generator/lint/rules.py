@@ -659,10 +659,6 @@ def _need_header(a: Anatomy) -> None:
         raise NotEvaluated(_("không có bảng tiêu đề ở đầu văn bản"))
 
 
-def _runs_of(lines: list[Line]) -> list:
-    return [r for ln in lines for r in ln.elements]
-
-
 def _fix_line_format(lines: list[Line], size: tuple[float, float], bold: bool | None, italic: bool | None) -> bool:
     """Size into [lo, hi] (the nearest bound), bold and italic as asked; True if something changed."""
     changed = False
@@ -739,7 +735,7 @@ def tieu_ngu(a: Anatomy):
         length = max(s.length_mm for s in a.motto_shapes)
     elif a.rules_right:
         rl = a.rules_right[0]
-        length = _border_length(a, rl, right=True)
+        length = _border_length(a, rl)
     else:
         if not _typed_rule(a.header_right):
             yield _("không có đường kẻ dưới Tiêu ngữ"), tn.where
@@ -755,7 +751,7 @@ def _typed_rule(lines: list[Line]) -> bool:
     return any(re.fullmatch(r"[-_–—]{3,}", ln.text) for ln in lines)
 
 
-def _border_length(a: Anatomy, line: Line, right: bool) -> float | None:
+def _border_length(a: Anatomy, line: Line) -> float | None:
     """The length of a paragraph border in a header cell: the cell's width less indents."""
     from generator.word.docxfmt import container_width_mm
 
@@ -832,7 +828,7 @@ def agency_rule(a: Anatomy):
         where = a.agency[-1].where
     elif a.rules_left:
         rl = a.rules_left[0]
-        length = _border_length(a, rl, right=False)
+        length = _border_length(a, rl)
         where = rl.where
         if abs(rl.para.left_mm - rl.para.right_mm) > 1 and not rl.centred:
             yield _("đường kẻ không ở giữa"), rl.where
@@ -1302,11 +1298,6 @@ def signature_name(a: Anatomy):
         yield _("họ tên có học hàm/học vị '{v}'", v=name.text.split()[0]), name.where
     if _not_centred(a, name):
         yield _("họ tên người ký không căn giữa (căn '{v}')", v=name.para.alignment or "left"), name.where
-
-
-def _need_recipients(a: Anatomy) -> None:
-    if not a.recipients and not a.authority:
-        raise NotEvaluated(_("không tìm thấy phần chữ ký và nơi nhận"))
 
 
 @rule(
