@@ -918,7 +918,7 @@ def estimate_pages(doc: DocxDocument, styles: Styles, blocks: list[Any], lines: 
     def para_height(ln: Line, avail_mm: float) -> float:
         size = ln.run.size or 13
         text_w = sum(text_width_mm(t, f.size or size, f.bold) for t, f in ln.runs) + (ln.para.first_line_mm or 0)
-        avail = max(avail_mm - ln.para.left_mm - ln.para.right_mm, 20)
+        avail = max(avail_mm - ln.para.left_mm - ln.para.right_mm, 4)
         n = max(1, math.ceil(text_w / avail - 0.02)) + ln.raw.count("\n")
         rule, value = ln.para.line_rule, ln.para.line_value
         if rule in ("exact", "atLeast") and value:
@@ -950,11 +950,12 @@ def estimate_pages(doc: DocxDocument, styles: Styles, blocks: list[Any], lines: 
                     for p in tc.iter(qn("w:p")):
                         ln = lines.get(id(p))
                         if ln is None:  # a table paragraph: its text at the paragraph's own format
-                            mark = styles.run_format(p, None)
+                            first_run = next(iter(paragraph_runs(p)), None)
+                            mark = styles.run_format(p, first_run)  # the first run's format stands for all
                             text = _text(p)
                             ln = Line(Paragraph(p, doc), text, mark, [(text, mark)], styles.paragraph_format(p), "")
                             lines[id(p)] = ln
-                        h += para_height(ln, max(w - 3.8, 10))
+                        h += para_height(ln, max(w - 3.8, 4))
                     row_h = max(row_h, h)
                 trh = tr.find(qn("w:trPr") + "/" + qn("w:trHeight"))
                 if trh is not None and (trh.get(qn("w:val")) or "").isdigit():
