@@ -35,7 +35,8 @@ def lint_document(anatomy: Anatomy, rules: list[Rule] | None = None) -> list[Fin
     """Every finding of `rules` (default: all) on an analysed document, in rule order."""
     findings: list[Finding] = []
     if not anatomy.in_scope:  # one finding that says so, not dozens of errors
-        return [Finding("SCOPE-01", "warning", message, where) for message, where in RULES[0].check(anatomy)]
+        scope = next(r for r in RULES if r.id == "SCOPE-01")
+        return [Finding(scope.id, scope.severity, message, where) for message, where in scope.check(anatomy)]
     for r in rules or RULES:
         try:
             for item in r.check(anatomy):
