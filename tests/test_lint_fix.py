@@ -131,3 +131,16 @@ def test_fixed_copy_opens_in_libreoffice(tmp_path: Path) -> None:
 def test_every_fix_belongs_to_a_rule() -> None:
     assert {"PAGE-01", "PAGE-02", "PAGE-03", "PAGE-04", "PAGE-05", "FONT-01", "FONT-02", "HDR-02",
                        "NUM-01", "NUM-03", "DATE-01", "NN-01", "NN-02", "NN-03"} <= FIXABLE  # fmt: skip
+
+
+def test_cli_jobs_gives_the_same_findings(tmp_path: Path) -> None:
+    """`vbgen lint --jobs 2` lints in a process pool; the output is that of one process, in order."""
+    files = [str(badly_typed(tmp_path))]
+    clean = tmp_path / "clean.docx"
+    save(nd30_document(), clean)
+    files.append(str(clean))
+    runner = CliRunner()
+    one = runner.invoke(main, ["lint", "--format", "json", *files])
+    two = runner.invoke(main, ["lint", "--format", "json", "--jobs", "2", *files])
+    assert one.exit_code == two.exit_code == 1
+    assert one.output == two.output
