@@ -494,6 +494,11 @@ def fix_fonts(a: Anatomy) -> list[str]:
         if wrong and not any(VN_LEGACY_FONT.match(f) for f in wrong):  # TCVN3 text is not Unicode: not mechanical
             edit.set_font(r)
             fonts |= wrong
+            # "Times New Roman Bold" as a face name drew bold: keep the look with the bold flag.
+            if any(re.search(r"\bBold\b", f) for f in wrong):
+                edit.set_flag([r], "w:b", True)
+            if any(re.search(r"\bItalic\b", f) for f in wrong):
+                edit.set_flag([r], "w:i", True)
         if not _is_black(fmt.color):
             edit.set_black(r)
             colours.add(fmt.color.upper())
