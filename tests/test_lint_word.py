@@ -240,6 +240,18 @@ def three_column_header(doc) -> None:
             break
 
 
+def merged_header_cells(doc) -> None:
+    """Four grid columns: the agency over one, the Quốc hiệu side merged over three (gridSpan)."""
+    t = doc.tables[0]
+    t.add_column(Mm(20))
+    t.add_column(Mm(20))
+    row = t.rows[0]
+    merged = row.cells[1].merge(row.cells[3])
+    for p in merged.paragraphs:
+        if not p.text.strip() and not list(p._p.iter(qn("w:drawing"))):
+            p._p.getparent().remove(p._p)
+
+
 def header_laid_out_with_tabs(doc) -> None:
     """No header table: agency and Quốc hiệu side by side, separated by tabs."""
     t = doc.tables[0]
@@ -293,6 +305,7 @@ CLEAN: dict[str, tuple[Callable, str]] = {
     "smart-tag-in-quoc-hieu": (smart_tag_nam, "HDR-01"),
     "quoc-hieu-and-motto-one-paragraph": (qh_and_motto_one_paragraph, "HDR-02"),
     "three-column-header": (three_column_header, "HDR-01"),
+    "merged-header-cells": (merged_header_cells, "HDR-02"),
     "header-with-tabs": (header_laid_out_with_tabs, "HDR-01"),
     "header-with-tabs-title": (header_laid_out_with_tabs, "TITLE-01"),
     "trich-yeu-in-1x1-table": (trich_yeu_in_table, "TITLE-02"),
