@@ -362,12 +362,16 @@ def check(paths: tuple[Path, ...], template_folder: Path | None, list_facts: boo
     help=N_("""Kiểm tra thể thức .docx theo Nghị định 30/2020/NĐ-CP (tệp do vbgen tạo hay gõ tay).
 
     Mỗi phát hiện: `tệp: MÃ-QUY-TẮC mức thông báo (vị trí)`. Quy tắc không đánh giá được trên một
-    tệp được báo `not-evaluated`, không bao giờ coi là đạt.
+    tệp được báo `not-evaluated`, không bao giờ coi là đạt. Với --fix, các sửa chữa máy móc (không
+    đổi chữ nào) được ghi vào -o TỆP (hoặc ghi đè tệp gốc với --in-place), in từng thay đổi, rồi
+    kiểm tra lại tệp đã sửa.
     Mã thoát: 0 không có lỗi · 1 có lỗi · 2 dùng sai lệnh."""),
     epilog=N_("""\b
 Ví dụ:
   vbgen lint out/*.docx
+  vbgen lint --jobs 2 van-ban/*.docx
   vbgen lint --format json van-ban-go-tay.docx
+  vbgen lint --fix van-ban-go-tay.docx -o van-ban-da-sua.docx
   vbgen lint --rules
 """),
 )
@@ -381,9 +385,26 @@ Ví dụ:
     help=N_("Dạng kết quả: text (để đọc) hay json (cho công cụ)."),
 )
 @click.option("--rules", "list_rules", is_flag=True, help=N_("In danh sách quy tắc (id, mức, nguồn) rồi thoát."))
-def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help=N_("Số tiến trình song song.")
+)
+@click.option(
+    "--fix", "do_fix", is_flag=True, help=N_("Sửa các lỗi sửa được mà không đổi chữ nào (cần -o hoặc --in-place).")
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Tệp .docx đã sửa (với --fix)."))
+@click.option("--in-place", is_flag=True, help=N_("Với --fix: ghi đè lên chính tệp gốc."))
+def lint(
+    files: tuple[Path, ...],
+    fmt: str,
+    list_rules: bool,
+    jobs: int,
+    do_fix: bool,
+    output: Path | None,
+    in_place: bool,
+) -> None:
     from generator.i18n import _
     from generator.lint import RULES, lint_file
+    from generator.lint.parallel import lint_files
 
     if list_rules:
         if fmt == "json":
@@ -395,7 +416,11 @@ def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
         return
     if not files:
         raise click.UsageError(_("cần ít nhất một tệp .docx (hoặc --rules)"))
-    results = [(path, lint_file(path)) for path in files]
+    if do_fix:
+        files = _fix_files(files, output, in_place)
+    elif output is not None or in_place:
+        raise click.UsageError(_("-o và --in-place chỉ dùng với --fix"))
+    results = lint_files(list(files), jobs) if jobs > 1 else [(path, lint_file(path)) for path in files]
     failed = any(f.severity == "error" for _, findings in results for f in findings)
     if fmt == "json":
         out = [{"file": str(p), "findings": [f.to_json() for f in fs]} for p, fs in results]
@@ -417,6 +442,30 @@ def lint(files: tuple[Path, ...], fmt: str, list_rules: bool) -> None:
                 err=True,
             )
     raise SystemExit(1 if failed else 0)
+
+
+def _fix_files(files: tuple[Path, ...], output: Path | None, in_place: bool) -> tuple[Path, ...]:
+    """Run `vbgen lint --fix`; returns the fixed files (to be linted)."""
+    from generator.errors import VbgenError
+    from generator.i18n import _
+    from generator.lint.fix import fix_file
+
+    if in_place == (output is not None):
+        raise click.UsageError(_("--fix cần đúng một trong hai: -o TỆP_MỚI hoặc --in-place"))
+    if output is not None and len(files) != 1:
+        raise click.UsageError(_("-o chỉ dùng với một tệp; nhiều tệp thì dùng --in-place"))
+    fixed = []
+    for path in files:
+        target = path if in_place else output
+        try:
+            changes = fix_file(path, target, in_place=in_place)
+        except VbgenError as exc:
+            _fail(exc)
+        for change in changes:
+            click.echo(f"{target}: {change.rule} " + _("đã sửa") + f": {change.message}")
+        click.echo(f"{target}: " + _("{n} thay đổi", n=len(changes)), err=True)
+        fixed.append(target)
+    return tuple(fixed)
 
 
 @main.command(

@@ -19,11 +19,16 @@ __all__ = ["RULES", "Finding", "Rule", "lint_document", "lint_file"]
 
 
 def _app_pages(path: Path | io.BytesIO) -> int | None:
-    """The page count Word or LibreOffice recorded in docProps/app.xml, if any."""
+    """The page count Word or LibreOffice recorded in docProps/app.xml, if any; None when the file
+    was last written by a program that does not lay pages out (vbgen, python-docx keep the
+    template's count)."""
     try:
         with zipfile.ZipFile(path) as z:
             xml = z.read("docProps/app.xml").decode("utf-8", "replace")
+            core = z.read("docProps/core.xml").decode("utf-8", "replace") if "docProps/core.xml" in z.namelist() else ""
     except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    if re.search(r"<cp:lastModifiedBy>\s*(vbgen|python-docx)\s*</cp:lastModifiedBy>", core):
         return None
     m = re.search(r"<Pages>(\d+)</Pages>", xml)
     return int(m.group(1)) if m else None
@@ -32,6 +37,9 @@ def _app_pages(path: Path | io.BytesIO) -> int | None:
 def lint_document(anatomy: Anatomy, rules: list[Rule] | None = None) -> list[Finding]:
     """Every finding of `rules` (default: all) on an analysed document, in rule order."""
     findings: list[Finding] = []
+    if not anatomy.in_scope:  # one finding that says so, not dozens of errors
+        scope = next(r for r in RULES if r.id == "SCOPE-01")
+        return [Finding(scope.id, scope.severity, message, where) for message, where in scope.check(anatomy)]
     for r in rules or RULES:
         try:
             for item in r.check(anatomy):

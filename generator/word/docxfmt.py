@@ -51,6 +51,11 @@ class ParagraphFormat:
     line_rule: str | None  # auto | exact | atLeast
     line_value: float | None  # multiple for auto; points otherwise
     border_bottom: bool
+    contextual: bool = False  # contextualSpacing: no space between paragraphs of the same style
+    tabs: tuple[tuple[str, float], ...] = ()  # custom tab stops (kind, position mm), nearest first
+    border_top: bool = False
+    keep_next: bool = False  # keepNext: on the same page as the next paragraph
+    keep_lines: bool = False  # keepLines: never split over two pages
 
 
 _FONT_SLOTS = ("ascii", "hAnsi", "cs", "eastAsia")
@@ -124,11 +129,18 @@ class Styles:
         out.append(self._rpr_default)
         return [r for r in out if r is not None]
 
-    def _ppr_chain(self, paragraph: Any) -> list[Any]:
-        out = [paragraph.find(qn("w:pPr"))]
+    def _ppr_chain(self, paragraph: Any, numbering_ppr: Any = None) -> list[Any]:
+        out = [paragraph.find(qn("w:pPr")), numbering_ppr]  # a list level's indents rank under direct ones
         out += [s.find(qn("w:pPr")) for s in self._chain(self._para_style_id(paragraph))]
         out.append(self._ppr_default)
         return [p for p in out if p is not None]
+
+    def ppr_chain(self, paragraph: Paragraph | Any) -> list[Any]:
+        """pPr elements from the nearest (the paragraph's own) to the document defaults."""
+        return self._ppr_chain(paragraph._p if isinstance(paragraph, Paragraph) else paragraph)
+
+    def para_style_id(self, paragraph: Paragraph | Any) -> str | None:
+        return self._para_style_id(paragraph._p if isinstance(paragraph, Paragraph) else paragraph)
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -136,11 +148,21 @@ class Styles:
         """The formatting Word shows for `run` (or for the paragraph mark when run is None)."""
         p = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
         r = run._r if isinstance(run, Run) else run
+        # The same paragraph style and run properties give the same format: documents repeat a few.
+        rpr = r.find(qn("w:rPr")) if r is not None else None
+        key = (self._para_style_id(p), etree.tostring(rpr) if rpr is not None else b"")
+        cache = self.__dict__.setdefault("_run_cache", {})
+        if key in cache:
+            return cache[key]
+        cache[key] = fmt = self._run_format(p, r)
+        return fmt
+
+    def _run_format(self, p: Any, r: Any) -> RunFormat:
         chain = self._rpr_chain(p, r)
         fonts: list[str | None] = []
         for slot in _FONT_SLOTS:
             fonts.append(self._font(chain, slot))
-        size = _first(chain, "w:sz", lambda e: int(e.get(qn("w:val"))) / 2)
+        size = _first(chain, "w:sz", lambda e: _num(e.get(qn("w:val"))) / 2 if _num(e.get(qn("w:val"))) is not None else None)
         bold = _first(chain, "w:b", _on)
         italic = _first(chain, "w:i", _on)
         color = _first(chain, "w:color", lambda e: e.get(qn("w:val")))
@@ -161,9 +183,11 @@ class Styles:
 
     # -- paragraphs ---------------------------------------------------------------------------
 
-    def paragraph_format(self, paragraph: Paragraph | Any) -> ParagraphFormat:
+    def paragraph_format(self, paragraph: Paragraph | Any, numbering_ppr: Any = None) -> ParagraphFormat:
+        """Effective paragraph formatting; `numbering_ppr` is the pPr of the list level the
+        paragraph is numbered with, if any (its indents apply unless the paragraph sets its own)."""
         p = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
-        chain = self._ppr_chain(p)
+        chain = self._ppr_chain(p, numbering_ppr)
         alignment = _first(chain, "w:jc", lambda e: e.get(qn("w:val")))
         first = hanging = None
         left = right = None
@@ -173,19 +197,19 @@ class Styles:
                 continue
             if first is None and hanging is None:
                 if ind.get(qn("w:firstLine")) is not None:
-                    first = twips_to_mm(int(ind.get(qn("w:firstLine"))))
+                    first = twips_to_mm(_num(ind.get(qn("w:firstLine"))) or 0)
                 elif ind.get(qn("w:hanging")) is not None:
-                    hanging = twips_to_mm(int(ind.get(qn("w:hanging"))))
+                    hanging = twips_to_mm(_num(ind.get(qn("w:hanging"))) or 0)
             if left is None:
                 v = ind.get(qn("w:left")) or ind.get(qn("w:start"))
-                left = twips_to_mm(int(v)) if v is not None else None
+                left = twips_to_mm(_num(v) or 0) if v is not None else None
             if right is None:
                 v = ind.get(qn("w:right")) or ind.get(qn("w:end"))
-                right = twips_to_mm(int(v)) if v is not None else None
+                right = twips_to_mm(_num(v) or 0) if v is not None else None
         before = _first(chain, "w:spacing", lambda e: _twips_attr(e, "before"))
         after = _first(chain, "w:spacing", lambda e: _twips_attr(e, "after"))
         rule = _first(chain, "w:spacing", lambda e: e.get(qn("w:lineRule")) if e.get(qn("w:line")) else None)
-        line = _first(chain, "w:spacing", lambda e: int(e.get(qn("w:line"))) if e.get(qn("w:line")) else None)
+        line = _first(chain, "w:spacing", lambda e: _num(e.get(qn("w:line"))))
         rule = rule or ("auto" if line is not None else None)
         line_value = None
         if line is not None:
@@ -197,21 +221,66 @@ class Styles:
                 e.find(qn("w:bottom")) is not None and e.find(qn("w:bottom")).get(qn("w:val")) not in ("nil", "none")
             ),
         )
+        border_top = _first(
+            chain,
+            "w:pBdr",
+            lambda e: e.find(qn("w:top")) is not None and e.find(qn("w:top")).get(qn("w:val")) not in ("nil", "none"),
+        )
         if hanging is not None:
             first = -hanging
+        contextual = _first(chain, "w:contextualSpacing", _on)
+        tabs: list[tuple[str, float]] = []
+        cleared: set[int] = set()
+        for ppr in chain:
+            el = ppr.find(qn("w:tabs"))
+            if el is None:
+                continue
+            for tab in el.findall(qn("w:tab")):
+                try:
+                    pos = int(tab.get(qn("w:pos"), "0"))
+                except ValueError:
+                    continue
+                kind = tab.get(qn("w:val"), "left")
+                if kind == "clear":
+                    cleared.add(pos)
+                elif pos not in cleared and all(abs(twips_to_mm(pos) - t[1]) > 0.01 for t in tabs):
+                    tabs.append((kind, twips_to_mm(pos)))
         return ParagraphFormat(
             alignment, first, left or 0.0, right or 0.0,
             before / 20 if before is not None else None,
             after / 20 if after is not None else None,
-            rule, line_value, bool(border),
+            rule, line_value, bool(border), bool(contextual), tuple(sorted(tabs, key=lambda t: t[1])),
+            bool(border_top), bool(_first(chain, "w:keepNext", _on)), bool(_first(chain, "w:keepLines", _on)),
         )  # fmt: skip
+
+    def default_tab_mm(self) -> float:
+        """The document's default tab stop (settings.xml w:defaultTabStop; Word's default 12.7 mm)."""
+        if not hasattr(self, "_default_tab"):
+            self._default_tab = 12.7
+            try:
+                el = self.document.settings.element.find(qn("w:defaultTabStop"))
+                if el is not None and el.get(qn("w:val")):
+                    self._default_tab = twips_to_mm(int(el.get(qn("w:val"))))
+            except (ValueError, KeyError, AttributeError):
+                pass
+        return self._default_tab
 
 
 def _twips_attr(e: Any, name: str) -> int | None:
     if e.get(qn(f"w:{name}Autospacing")) in ("1", "true"):
         return None
     v = e.get(qn(f"w:{name}"))
-    return int(v) if v is not None else None
+    return _num(v)
+
+
+def _num(v: str | None) -> float | None:
+    """A number attribute as Word reads it ("240", "240.0"); None when absent or not a number."""
+    if v is None:
+        return None
+    try:
+        return float(v)
+    except ValueError:
+        return None
 
 
 def _on(e: Any) -> bool:
@@ -251,12 +320,40 @@ CELL_MARGIN_MM = 1.9  # Word's default left and right cell margin (108 twips)
 def container_width_mm(doc: DocxDocument, container: Any) -> float:
     """Width available to a paragraph: a table cell's width less its margins, else the text width."""
     tc = getattr(container, "_tc", None)
-    if tc is not None and tc.tcPr is not None:
-        tcw = tc.tcPr.find(qn("w:tcW"))
+    tcpr = tc.find(qn("w:tcPr")) if tc is not None else None
+    if tcpr is not None:
+        tcw = tcpr.find(qn("w:tcW"))
         if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None) and tcw.get(qn("w:w")):
-            return int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
+            try:
+                width = float(tcw.get(qn("w:w"))) / TWIPS_PER_MM
+            except ValueError:
+                width = None
+            if width:
+                return width - _cell_margins_mm(tc)
     section = doc.sections[0]
     return (section.page_width - section.left_margin - section.right_margin) / 36000
+
+
+def _cell_margins_mm(tc: Any) -> float:
+    """Left + right margin of a cell: its own tcMar, else the table's tblCellMar, else Word's default."""
+    out = 0.0
+    tbl = next((anc for anc in tc.iterancestors() if anc.tag == qn("w:tbl")), None)
+    tbl_mar = tbl.find(qn("w:tblPr") + "/" + qn("w:tblCellMar")) if tbl is not None else None
+    tc_mar = tc.find(qn("w:tcPr") + "/" + qn("w:tcMar"))
+    for sides in (("left", "start"), ("right", "end")):
+        value = CELL_MARGIN_MM
+        for mar in (tc_mar, tbl_mar):
+            el = next(
+                (mar.find(qn(f"w:{s}")) for s in sides if mar is not None and mar.find(qn(f"w:{s}")) is not None), None
+            )
+            if el is not None and el.get(qn("w:type"), "dxa") == "dxa":
+                try:
+                    value = float(el.get(qn("w:w"), "0")) / TWIPS_PER_MM
+                except ValueError:
+                    continue
+                break
+        out += value
+    return out
 
 
 # -- text widths ----------------------------------------------------------------------------------

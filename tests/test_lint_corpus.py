@@ -1,0 +1,83 @@
+"""Issue 11 part 4/6: `vbgen lint` on the real corpus, against the labelled verdicts.
+
+The corpus is not in the repository (its documents are real office files): the tests run when
+`../shared/corpus/real-docx` (or $VBGEN_CORPUS) is there and are skipped otherwise. The labels,
+`tests/corpus_verdicts.yaml`, name files and rules only. Timings are in benchmarks/lint_corpus.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from benchmarks.lint_corpus import load_verdicts, score, true_list
+from generator.lint import lint_file
+from generator.lint.fix import fix_file
+from generator.lint.parallel import lint_files
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("VBGEN_CORPUS") or REPO.parent / "shared" / "corpus" / "real-docx")
+VERDICTS = load_verdicts(REPO / "tests" / "corpus_verdicts.yaml")
+
+pytestmark = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"the real-document corpus is not at {CORPUS} (set VBGEN_CORPUS)"
+)
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, list[tuple[str, str]]]:
+    """Every corpus file linted once (two processes): (rule, severity) per file."""
+    files = sorted(CORPUS.glob("*.docx"))
+    return {p.name: [(f.rule, f.severity) for f in fs] for p, fs in lint_files(files, jobs=2)}
+
+
+def test_whole_folder_lints_without_a_crash(results: dict) -> None:
+    assert len(results) == len(list(CORPUS.glob("*.docx")))
+    crashed = {n: fs for n, fs in results.items() if any(r == "FILE-00" for r, _s in fs)}
+    assert crashed == {}
+
+
+def test_labelled_precision_and_recall(results: dict) -> None:
+    s = score(results, VERDICTS)
+    reported = s["tp"] + s["fp"]
+    assert reported > 50  # the labelled set is really scored
+    assert s["fp"] <= 0.05 * reported, s["false_groups"]
+    assert s["misses"] == [], s["misses"]
+    assert s["wrong_not_evaluated"] == [], s["wrong_not_evaluated"]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, v in VERDICTS.items() if not v.get("in_scope", True)))
+def test_out_of_scope_documents_get_one_finding(name: str, results: dict) -> None:
+    assert [(r, s) for r, s in results[name] if s != "not-evaluated"] == [("SCOPE-01", "warning")]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, v in VERDICTS.items() if v.get("in_scope", True)))
+def test_every_true_violation_is_found(name: str, results: dict) -> None:
+    found = {r for r, s in results[name] if s in ("error", "warning")}
+    missing = {t["rule"] for t in true_list(VERDICTS[name])} - found
+    assert missing == set()
+
+
+def _words(path: Path) -> list[str]:
+    body = Document(str(path)).element.body
+    text = unicodedata.normalize("NFC", " ".join(t.text or "" for t in body.iter(qn("w:t"))))
+    return [w.lstrip("0") or "0" for w in re.findall(r"\w+", text)]
+
+
+@pytest.mark.parametrize("name", ["019.docx", "069.docx", "073.docx", "188.docx", "230.docx"])
+def test_fix_on_real_documents(name: str, tmp_path: Path) -> None:
+    """The fixed copy keeps every word and is clean for each rule a fix changed something for."""
+    source = CORPUS / name
+    target = tmp_path / name
+    changes = fix_file(source, target)
+    assert changes
+    assert _words(target) == _words(source)
+    after = {f.rule for f in lint_file(target) if f.severity in ("error", "warning")}
+    mechanical = {"PAGE-01", "PAGE-02", "PAGE-03", "FONT-02", "NUM-01", "DATE-01", "NN-01", "NN-03"}
+    assert after & {c.rule for c in changes} & mechanical == set()
