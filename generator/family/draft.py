@@ -12,11 +12,11 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.data.load import Corpus, find_root, load, yaml_files
-from generator.errors import DataError, OutputError, Place
+from generator.errors import DataError, Place
 from generator.i18n import N_, Later, _
 from generator.limits import inside, read_regular
 from generator.nd30.dates import add_years, short_date
-from generator.word.writer import write_atomic
+from generator.word.writer import write_planned
 
 FACT_KEYS = {"bodies", "references", "kinds", "criteria"}
 CITE_RE = re.compile(r"cite(?:_short)?\(\s*'([^']+)'")
@@ -190,15 +190,7 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
         fr.output = str(target)
     for rel, source in tables.items():
         planned[out / rel] = read_regular(source, "table_file_bytes")  # a regular file, within the limit
-    # Check every target first: an existing different file stops the draft before anything is written.
-    for target, content in planned.items():
-        if target.exists() and target.read_bytes() != content and not force:
-            raise OutputError(
-                _("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè")
-            )
-    for target, content in planned.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, content, force=force)
+    write_planned(planned, force=force)  # an existing different file stops the draft before anything is written
     return report
 
 

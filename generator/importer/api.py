@@ -11,12 +11,11 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from generator.data.load import load
-from generator.errors import OutputError, Place
 from generator.family.draft import REVIEW, _yaml
 from generator.i18n import _
 from generator.importer.directory import Directory
 from generator.importer.reader import DocumentReader, Imported
-from generator.word.writer import write_atomic
+from generator.word.writer import write_planned
 
 
 @dataclass
@@ -85,13 +84,5 @@ def import_documents(
             n += 1
         header = _("Nhập từ {file} (vbgen import).", file=doc.source.name)
         planned[target] = _dump({"plan": CommentedMap(doc.plan)}, doc.review, header)
-    for target, content in planned.items():
-        if target.exists() and target.read_bytes() != content and not force:
-            raise OutputError(
-                _("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè")
-            )
-    for target, content in planned.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, content, force=True)
-        report.written.append(target)
+    report.written.extend(write_planned(planned, force=force))
     return report

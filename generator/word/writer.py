@@ -266,6 +266,20 @@ def write_atomic(target: Path, data: bytes, *, force: bool = False, manifest: Ma
     return status
 
 
+def write_planned(planned: dict[Path, bytes], *, force: bool = False) -> list[Path]:
+    """Write several files as one: an existing different file (without `force`) stops them all
+    before any is written; then each is written atomically. The files written, in order."""
+    for target, content in planned.items():
+        if target.exists() and target.read_bytes() != content and not force:
+            raise OutputError(
+                _("tệp đã có với nội dung khác; không ghi đè"), Place(target), _("dùng --force để ghi đè")
+            )
+    for target, content in planned.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, content, force=True)
+    return list(planned)
+
+
 def finalize(
     tmp: Path, target: Path, *, force: bool = False, hash_: str | None = None, manifest: Manifest | None = None
 ) -> str:
