@@ -312,3 +312,18 @@ def test_lone_surrogate_is_dropped_with_a_warning(tmp_path: Path) -> None:
     edit(data, PARAGRAPH, '        - "Nâng\\ud800 cao"')
     code, output = build(data, tmp_path)
     assert code == 0 and "U+D800" in output and "plan.sections.0.paragraphs.0" in output, output
+
+
+def test_a_300_character_code_is_a_located_error(tmp_path: Path) -> None:
+    """A ký hiệu code too long for a file name is refused where it is written, not at the write."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    directory = data / "directory.yaml"
+    text = directory.read_text(encoding="utf-8")
+    directory.write_text(text.replace("    code: SGTVT\n", '    code: "' + "A" * 300 + '"\n', 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert re.search(r"directory\.yaml:\d+:\d+, trường 'bodies\.so-gtvt-tay-ninh\.code': quá dài: tối đa 30", result.output)
+    assert not (tmp_path / "out").exists()

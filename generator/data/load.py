@@ -128,6 +128,10 @@ def validation_errors(
             message = _(
                 "'{value}' không đúng dạng (mẫu {pattern})", value=err.get("input"), pattern=err["ctx"]["pattern"]
             )
+        elif kind in ("string_too_long", "too_long"):
+            message = _("quá dài: tối đa {n} ký tự hoặc phần tử", n=(err.get("ctx") or {}).get("max_length", "?"))
+        elif kind in ("string_too_short", "too_short"):
+            message = _("quá ngắn: cần ít nhất {n} ký tự hoặc phần tử", n=(err.get("ctx") or {}).get("min_length", "?"))
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             message = _("giá trị {value} ngoài khoảng cho phép ({rule})", value=err.get("input"), rule=err["msg"])
         elif kind == "value_error":

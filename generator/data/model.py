@@ -22,7 +22,7 @@ DocId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_./#@-]*$", max_length=200)
 ]  # may hold "/", "#", "@"
 Text = Annotated[str, StringConstraints(min_length=1)]
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$", max_length=30)]  # ký hiệu parts are short
 
 
 def _text_or_mapping(value: object) -> str:
