@@ -24,6 +24,7 @@ from generator.web.server import is_loopback
 REPO = Path(__file__).resolve().parents[1]
 PLAN = "so-gtvt-tay-ninh/2024/ke-hoach-dan-van.yaml"
 PLAN_DOC = "2024-22-KH-SGTVT-dan-van-chinh-quyen.docx"
+LOCAL = "http://127.0.0.1"  # a loopback server answers only to its own names
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def _text(docx: bytes) -> str:
 
 
 def test_list_shows_every_document_with_number_draft_and_lint(data: Path) -> None:
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     page = client.get("/").text
     assert PLAN_DOC in page
     assert "22/KH-SGTVT" in page and "03/4/2024" in page
@@ -60,7 +61,7 @@ def test_list_shows_every_document_with_number_draft_and_lint(data: Path) -> Non
 
 
 def test_save_through_the_form_keeps_comments_and_order(data: Path) -> None:
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     page = client.get(f"/doc/{PLAN_DOC}").text
     before = (data / PLAN).read_text(encoding="utf-8")
     title = re.search(r'name="f:plan.title" id="f:plan.title">([^<]*)<', page).group(1)
@@ -77,7 +78,7 @@ def test_save_through_the_form_keeps_comments_and_order(data: Path) -> None:
 
 
 def test_an_impossible_date_is_an_error_at_its_field_and_nothing_is_written(data: Path) -> None:
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     page = client.get(f"/doc/{PLAN_DOC}").text
     digest = _digest(data / PLAN)
     form = {"csrf": _csrf(page), "opened": _opened(page), "f:plan.date": "31/02/2025"}
@@ -90,7 +91,7 @@ def test_an_impossible_date_is_an_error_at_its_field_and_nothing_is_written(data
 
 
 def test_yaml_errors_are_shown_with_their_line_and_nothing_is_written(data: Path) -> None:
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     page = client.get(f"/doc/{PLAN_DOC}").text
     digest = _digest(data / PLAN)
     text = (data / PLAN).read_text(encoding="utf-8").replace("issuer: so-gtvt-tay-ninh", "issuer: so-gtvt-tay-ninhh")
@@ -101,7 +102,7 @@ def test_yaml_errors_are_shown_with_their_line_and_nothing_is_written(data: Path
 
 
 def test_second_save_of_a_changed_file_is_refused(data: Path) -> None:
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     page = client.get(f"/doc/{PLAN_DOC}").text
     csrf, opened = _csrf(page), _opened(page)
     first = {"csrf": csrf, "opened": opened, "f:plan.closing": "Trên đây là Kế hoạch (bản của người thứ nhất)"}
@@ -114,7 +115,7 @@ def test_second_save_of_a_changed_file_is_refused(data: Path) -> None:
 
 
 def test_forms_without_the_csrf_token_are_refused(data: Path) -> None:
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     client.get("/")
     digest = _digest(data / PLAN)
     r = client.post(f"/doc/{PLAN_DOC}/save", data={"csrf": "forged", "f:plan.title": "x"})
@@ -124,7 +125,7 @@ def test_forms_without_the_csrf_token_are_refused(data: Path) -> None:
 
 def test_no_path_outside_the_data_folder(data: Path, tmp_path: Path) -> None:
     (tmp_path / "secret.yaml").write_text("plan: {title: bí mật}\n", encoding="utf-8")
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     for url in ("/doc/..%2Fsecret.yaml", "/doc/../secret.yaml", "/download/..%2F..%2Fsecret.yaml.docx",
                 "/preview/../../etc/1.png", "/preview/" + "0" * 64 + "/1.png"):  # fmt: skip
         r = client.get(url)
@@ -147,7 +148,7 @@ def test_a_lan_server_asks_for_its_token(data: Path) -> None:
 def test_family_zip_and_next_year(data: Path) -> None:
     import zipfile
 
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     z = zipfile.ZipFile(io.BytesIO(client.get(f"/download/{PLAN_DOC}.zip").content))
     names = z.namelist()
     assert PLAN_DOC in names and len(names) == 9  # the plan, its two reports, its six sub-plans
@@ -205,6 +206,7 @@ def browser(tmp_path: Path):
 
 
 def test_in_a_browser(server: str, browser, data: Path) -> None:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -213,14 +215,17 @@ def test_in_a_browser(server: str, browser, data: Path) -> None:
             browser.save_screenshot(str(Path(os.environ["VBGEN_SCREENSHOTS"]) / f"serve-{name}.png"))
 
     def wait(condition) -> None:
-        WebDriverWait(browser, 30).until(lambda d: condition(d))
+        # the old page's elements go stale while the next page loads: look again until it is there
+        WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+            lambda d: condition(d)
+        )
 
     browser.get(server + "/")
     shot("list")
     assert "Văn bản trong thư mục dữ liệu" in browser.page_source
     rows = browser.find_elements(By.CSS_SELECTOR, "#documents tr")
     assert len(rows) == 24  # the heading and 23 documents
-    browser.find_element(By.LINK_TEXT, "Kế hoạch").click()
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Kế hoạch: Thực hiện công tác dân vận chính quyền năm 2024").click()
     assert "số 22/KH-SGTVT" in browser.find_element(By.ID, "doc-title").text
     first_preview = [i.get_attribute("src") for i in browser.find_elements(By.CSS_SELECTOR, "#preview img")]
     assert len(first_preview) >= 5
@@ -263,7 +268,7 @@ def test_import_a_word_document_review_then_save(data: Path, tmp_path: Path) -> 
     built = build([REPO / "data" / "so-tu-phap-tay-ninh"], tmp_path / "built")
     docx = next(p for p in built.written if "-KH-STP-" in p.name)
     (data / "so-tu-phap-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml").unlink()
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     page = client.get("/import").text
     r = client.post("/import", data={"csrf": _csrf(page)}, files={"file": (docx.name, docx.read_bytes(), DOCX)})
     assert r.status_code == 200, r.text
@@ -289,12 +294,77 @@ def test_import_a_word_document_review_then_save(data: Path, tmp_path: Path) -> 
 
 
 def test_import_refuses_what_is_not_a_docx(data: Path) -> None:
-    client = TestClient(create_app(data))
+    client = TestClient(create_app(data), base_url=LOCAL)
     page = client.get("/import").text
     r = client.post("/import", data={"csrf": _csrf(page)}, files={"file": ("x.docx", b"not a zip", DOCX)})
     assert r.status_code == 422 and "x.docx" in r.text
     before = sorted(p.relative_to(data) for p in data.rglob("*"))
     assert sorted(p.relative_to(data) for p in data.rglob("*")) == before
+
+
+def test_a_save_that_would_drop_the_document_is_refused(data: Path) -> None:
+    client = TestClient(create_app(data), base_url=LOCAL)
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    digest = _digest(data / PLAN)
+    for text in ("", "{}", "bodies: {}\n"):
+        r = client.post(f"/doc/{PLAN_DOC}/save-yaml", data={"csrf": _csrf(page), "opened": _opened(page), "yaml": text})
+        assert r.status_code == 422 and "sẽ xóa văn bản" in r.text, text
+    assert _digest(data / PLAN) == digest
+
+
+def test_broken_yaml_is_shown_located_not_a_server_error(data: Path) -> None:
+    client = TestClient(create_app(data), base_url=LOCAL)
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    digest = _digest(data / PLAN)
+    good = (data / PLAN).read_text(encoding="utf-8")
+    for text in (good.replace("  issuer:", "\tissuer:", 1), good + "\nissuer: [so-gtvt", "xin chao", "- a"):
+        r = client.post(f"/doc/{PLAN_DOC}/save-yaml", data={"csrf": _csrf(page), "opened": _opened(page), "yaml": text})
+        assert r.status_code == 422, (text[-30:], r.status_code)
+        assert "Chưa lưu" in r.text
+    assert "Tab" in client.post(f"/doc/{PLAN_DOC}/save-yaml", data={
+        "csrf": _csrf(page), "opened": _opened(page), "yaml": good.replace("  issuer:", "\tissuer:", 1)}).text
+    assert _digest(data / PLAN) == digest
+
+
+def test_windows_line_endings_save_and_stay_lf(data: Path) -> None:
+    path = data / PLAN
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # as Notepad saves it
+    client = TestClient(create_app(data), base_url=LOCAL)
+    page = client.get(f"/doc/{PLAN_DOC}").text
+    text = path.read_text(encoding="utf-8").replace("năm {{ year }}", "năm {{ year }} (Notepad)", 1)
+    crlf = text.replace("\n", "\r\n")  # a browser posts a textarea with CRLF
+    r = client.post(f"/doc/{PLAN_DOC}/save-yaml", data={"csrf": _csrf(page), "opened": _opened(page), "yaml": crlf},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303, r.text[-500:]
+    assert b"\r\n" not in path.read_bytes() and "(Notepad)" in path.read_text(encoding="utf-8")
+
+
+def test_loopback_server_answers_only_to_its_own_names(data: Path) -> None:
+    client = TestClient(create_app(data), base_url="http://evil.example")
+    assert client.get("/").status_code == 400
+    assert TestClient(create_app(data), base_url="http://localhost").get("/").status_code == 200
+
+
+def test_messages_are_not_taken_from_the_address(data: Path) -> None:
+    client = TestClient(create_app(data), base_url=LOCAL)
+    page = client.get(f"/doc/{PLAN_DOC}?msg=Hãy gọi 0900").text
+    assert "0900" not in page
+
+
+def test_import_refuses_hidden_or_climbing_targets(data: Path) -> None:
+    client = TestClient(create_app(data), base_url=LOCAL)
+    page = client.get("/import").text
+    for target in (".an.yaml", "so-gtvt-tay-ninh/2024/../../.x.yaml", "../x.yaml", "/tmp/x.yaml"):
+        form = {"csrf": _csrf(page), "target": target, "document": "plan: {}\n", "bodies": "", "references": ""}
+        r = client.post("/import/save", data=form)
+        assert r.status_code == 409 and "không hợp lệ" in r.text, target
+    assert not list(data.rglob(".an.yaml")) and not list(data.rglob(".x.yaml"))
+
+
+def test_a_derived_subplan_says_its_form_is_the_main_plans(data: Path) -> None:
+    client = TestClient(create_app(data), base_url=LOCAL)
+    page = client.get("/doc/2024-KH-SGTVT-tuyen-truyen-cai-cach-hanh-chinh.docx").text
+    assert 'id="derived"' in page and "so-gtvt-tay-ninh/2024/tuyen-truyen-cchc.yaml" in page
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -12,6 +12,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -67,12 +68,13 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
 
     def _doc_page(request: Request, name: str, *, text: str | None = None, opened: str | None = None,
                   errors: list | None = None, form_errors: dict | None = None, message: str = "",
-                  status: int = 200, tab: str = "form") -> Response:  # fmt: skip
+                  status: int = 200, tab: str = "form", failed: bool = False) -> Response:  # fmt: skip
         entry = ws.entry(name)
         path = ws.resolve(entry.source)
         current = path.read_text(encoding="utf-8")
         text = current if text is None else text
-        data = forms.parse(text)
+        # the form shows the text posted when it reads as a data file, else the file as it is
+        data = _parsed(text) or _parsed(current) or {}
         fields = forms.fields(data, _id_choices(ws))
         errors = errors or []
         by_field: dict[str, list[str]] = dict(form_errors or {})
@@ -97,13 +99,14 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
                 html_view = preview.as_html(ws.docx(name))
         return render(
             request, "document.html", status=status, entry=entry, family=ws.family(name), fields=fields,
-            text=text, opened=opened or file_hash(current.encode("utf-8")), by_field=by_field, lines=lines,
+            text=text, opened=opened or file_hash(path.read_bytes()), by_field=by_field, lines=lines,
             unplaced=unplaced, findings=findings, links=links, images=images, html_view=html_view,
-            message=message, tab=tab, code=status,
+            message=message, tab=tab, code=status, failed=failed or status >= 400,
         )  # fmt: skip
 
     async def document(request: Request) -> Response:
-        return _doc_page(request, request.path_params["name"], message=request.query_params.get("msg", ""))
+        message, failed = request.session.pop("flash", ("", False))
+        return _doc_page(request, request.path_params["name"], message=message, failed=failed)
 
     async def save_form(request: Request) -> Response:
         name = request.path_params["name"]
@@ -127,7 +130,8 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
         name = request.path_params["name"]
         data = await posted(request)
         entry = ws.entry(name)
-        return _save(request, name, entry.source, str(data.get("yaml", "")), str(data.get("opened", "")), tab="yaml")
+        text = str(data.get("yaml", "")).replace("\r\n", "\n")  # a browser posts a textarea with CRLF
+        return _save(request, name, entry.source, text, str(data.get("opened", "")), tab="yaml")
 
     def _save(request: Request, name: str, rel: str, text: str, opened: str, tab: str = "form") -> Response:
         try:
@@ -139,7 +143,7 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
                              message=_("Chưa lưu: dữ liệu có lỗi, không có gì được ghi."))  # fmt: skip
         # the document's name follows its data (a new number renames it): find it again
         new = next((e.name for e in ws.entries() if e.source == rel), name)
-        return RedirectResponse(f"/doc/{new}?msg=" + _("Đã lưu."), status_code=303)
+        return _flash(request, f"/doc/{new}", _("Đã lưu."))
 
     async def download(request: Request) -> Response:
         name, fmt = request.path_params["name"], request.path_params["fmt"]
@@ -170,11 +174,11 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
         try:
             target = ws.next_year(name)
         except VbgenError as exc:
-            return RedirectResponse(f"/doc/{name}?msg=" + str(exc), status_code=303)
+            return _flash(request, f"/doc/{name}", str(exc), failed=True)
         made = [e for e in ws.entries() if (ws.root / e.source).resolve().is_relative_to(target.resolve())]
         year = ws.entry(name).year + 1
         if made:
-            return RedirectResponse(f"/doc/{made[0].name}?msg=" + _("Đã tạo dự thảo năm {year}.", year=year), 303)
+            return _flash(request, f"/doc/{made[0].name}", _("Đã tạo dự thảo năm {year}.", year=year))
         return RedirectResponse("/", status_code=303)
 
     async def import_page(request: Request) -> Response:
@@ -200,9 +204,9 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
         data = await posted(request)
         imported = Imported(
             target=str(data.get("target", "")),
-            document=str(data.get("document", "")),
-            bodies=str(data.get("bodies", "")),
-            references=str(data.get("references", "")),
+            document=str(data.get("document", "")).replace("\r\n", "\n"),
+            bodies=str(data.get("bodies", "")).replace("\r\n", "\n"),
+            references=str(data.get("references", "")).replace("\r\n", "\n"),
         )
         try:
             errors = ws.save_import(imported)
@@ -212,8 +216,7 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
             return render(request, "import.html", status=422, imported=imported, errors=[str(e) for e in errors],
                           message=_("Chưa lưu: dữ liệu có lỗi, không có gì được ghi."))  # fmt: skip
         made = [e for e in ws.entries() if e.source == imported.target]
-        where = f"/doc/{made[0].name}" if made else "/"
-        return RedirectResponse(where + "?msg=" + _("Đã lưu."), status_code=303)
+        return _flash(request, f"/doc/{made[0].name}" if made else "/", _("Đã lưu."))
 
     async def login(request: Request) -> Response:
         if request.method == "POST":
@@ -240,6 +243,8 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
     middleware = [Middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), same_site="strict")]
     if token:
         middleware.append(Middleware(_TokenGate, token=token))
+    else:  # loopback: answer only to this machine's names (a page elsewhere cannot rebind its DNS to us)
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"]))
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={
         VbgenError: lambda request, exc: render(request, "error.html", status=404, message=str(exc)),
         _RefusedError: lambda request, exc: render(request, "error.html", status=exc.status, message=exc.message),
@@ -270,6 +275,21 @@ class _TokenGate:
             await RedirectResponse("/login", status_code=303)(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def _parsed(text: str) -> Any:
+    """A data file's YAML as a mapping, or None when it does not read as one."""
+    try:
+        data = forms.parse(text)
+    except Exception:  # ruamel raises many kinds on broken YAML; the save reports it located
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _flash(request: Request, where: str, message: str, *, failed: bool = False) -> Response:
+    """Redirect with a message shown once on the next page (kept in the session, not the URL)."""
+    request.session["flash"] = (message, failed)
+    return RedirectResponse(where, status_code=303)
 
 
 def _csrf(request: Request) -> str:

@@ -58,6 +58,8 @@ LABELS = {
     "rows": "Các dòng",
     "plan": "Kế hoạch",
     "kind": "Loại kế hoạch con",
+    "id": "Mã (id)",
+    "theme": "Chủ đề năm",
 }
 
 # The ND30 forms of signing (Điều 13), as a clerk knows them.
@@ -141,6 +143,8 @@ def fields(data: Mapping, id_choices: list[tuple[str, str]]) -> list[Field]:
         dotted = ".".join(str(p) for p in path)
         depth = len(path) - 1
         label = _label(key)
+        if key == "date" and "deadlines" in path:
+            label = _("Hạn (ngày)")
         if isinstance(node, Mapping):
             out.append(Field(dotted, label, "group", depth=depth))
             for k, v in node.items():

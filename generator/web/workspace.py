@@ -44,7 +44,14 @@ class Entry:
     date: str  # "03/4/2024" or ""
     source: str  # the data file it comes from, relative to the root
     next_deadline: str = ""
+    title: str = ""
+    own_file: str = ""  # for a sub-plan edited through its main plan: where its own file would go
     job: Job | None = field(default=None, repr=False)
+
+    @property
+    def derived(self) -> bool:
+        """A sub-plan with no file of its own: its form is its main plan's."""
+        return bool(self.own_file)
 
     @property
     def draft(self) -> bool:
@@ -139,6 +146,8 @@ class Workspace:
             number=str(header.get("number_line", "")).removeprefix("Số:").strip() if doc.number else "",
             date=short_date(doc.date) if doc.date else "",
             source=self.relative(self._editable_source(job)),
+            title=job.context.title,
+            own_file=self._own_file(job),
             next_deadline=short_date(upcoming[0]) if upcoming else "",
             job=job,
         )
@@ -150,6 +159,13 @@ class Workspace:
         while loaded.parent is not None and not loaded.source.path.resolve().is_relative_to(self.root):
             loaded = loaded.parent
         return loaded.source.path
+
+    def _own_file(self, job: Job) -> str:
+        loaded = job.loaded
+        if loaded.parent is None or loaded.kind is None or loaded.source.path.resolve().is_relative_to(self.root):
+            return ""
+        folder = self.resolve(self.relative(self._editable_source(job))).parent
+        return self.relative(folder) + f"/{loaded.kind}.yaml"
 
     def family(self, name: str) -> list[Entry]:
         """A document with every document derived from the same main plan."""
@@ -242,7 +258,10 @@ class Workspace:
             source = Path(tmp) / (name if name.lower().endswith(".docx") else name + ".docx")
             source.write_bytes(data)
             out = Path(tmp) / "out"
-            report = import_documents([source], out, self.root)
+            try:
+                report = import_documents([source], out, self.root)
+            except VbgenError as exc:  # name the file the user sent, not the temporary copy
+                raise InputError(str(exc).replace(str(source), name)) from None
             doc_file = next(p for p in report.written if p.name not in ("directory.yaml", "references.yaml"))
             bodies = _new_entries(out / "directory.yaml", "bodies", set(corpus.bodies))
             refs = _new_entries(out / "references.yaml", "references", set(corpus.references))
@@ -258,7 +277,8 @@ class Workspace:
         """Write an import into the folder: the document's file at its place, the new bodies and
         references beside it; refused when a file is there already, nothing written on error."""
         target = (self.root / imported.target).resolve()
-        if not target.is_relative_to(self.root) or target.suffix != ".yaml":
+        hidden = any(part.startswith(".") for part in Path(imported.target).parts)
+        if hidden or not target.is_relative_to(self.root) or target.suffix != ".yaml":
             raise DataError(_("đường dẫn không hợp lệ: {name}", name=imported.target))
         if target.exists():
             raise OutputError(_("đã có tệp '{name}'; đổi tên hoặc sửa tệp đó", name=imported.target))
@@ -306,6 +326,11 @@ class Workspace:
         """Write `text` to file `rel` when it is valid and nobody changed the file since it was
         opened (its hash then was `opened_hash`); the errors otherwise, with nothing written."""
         path = self.resolve(rel)
+        before = _document_keys(path.read_text(encoding="utf-8"))
+        after = _document_keys(text)
+        if before and after is not None and not before <= after:
+            return [DataError(_("tệp phải còn phần {keys}: nội dung này sẽ xóa văn bản khỏi thư mục; không ghi",
+                                keys=", ".join(sorted(before - after))), Place(path))]  # fmt: skip
         with self._lock:
             if file_hash(path.read_bytes()) != opened_hash:
                 raise ConflictError(
@@ -328,6 +353,18 @@ class Imported:
     bodies: str  # YAML of the bodies the folder does not have yet ("" when none)
     references: str  # likewise for references
     review: list[str] = field(default_factory=list)
+
+
+def _document_keys(text: str) -> set[str] | None:
+    """The top-level keys of a data file that describe documents (plan, subplan, results); None
+    when the text is not YAML at all (loading it then says where)."""
+    from generator.web.form import parse
+
+    try:
+        data = parse(text)
+    except Exception:  # ruamel raises many kinds on broken YAML
+        return None
+    return {k for k in DOCUMENT_KEYS if isinstance(data, dict) and data.get(k)}
 
 
 def _new_entries(path: Path, key: str, known: set[str]) -> str:
