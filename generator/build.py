@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.data.load import Corpus, LoadedDocument, combined, load, load_collecting
+from generator.data.load import Corpus, LoadedDocument, combined, load, load_collecting, parse_share
+from generator.data.yamlsource import Source
 from generator.errors import DataError, KeptFileError, OutputError, Place, UnknownIdError, VbgenError, suggest
 from generator.family.context import DocumentContext, build_context
 from generator.family.derive import document_reference, register_documents, subplans
@@ -442,16 +443,24 @@ def render_to_temporary(
 
 
 def _build_shard(
-    paths: list[Path], out: Path, shard: int, shards: int, owner: int, strict: bool, template_folder: Path | None
+    paths: list[Path],
+    out: Path,
+    shard: int,
+    shards: int,
+    owner: int,
+    strict: bool,
+    template_folder: Path | None,
+    parsed: dict[str, Source] | None = None,
 ) -> _Shard:
     """Load the data, derive every document, and render into temporaries the documents of this
-    shard (every `shards`-th, from `shard`). Every worker loads and walks the whole batch (cheap,
-    and the cross-document checks see it all), but only builds the context of its own share (the
-    costly part). A data error stops the shard and is sent back with its place in the batch."""
+    shard (every `shards`-th, from `shard`). Every worker loads and walks the whole batch (from
+    the files the workers parsed between them, `parsed`; the cross-document checks see it all),
+    but only builds the context of its own share (the costly part). A data error stops the shard
+    and is sent back with its place in the batch."""
     result = _Shard()
     pos = -1  # where in the batch we are: a load error comes before every document
     try:
-        corpus = load(paths)
+        corpus = load(paths, parsed)
         result.load_warnings = list(corpus.warnings)
         if shard == 0:
             _tell(("start", count_documents(corpus)))
@@ -505,7 +514,14 @@ def _run_shards(
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     progress = context.Queue() if on_start or on_progress else None
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(owner, progress)) as pool:
-        futures = [pool.submit(_build_shard, paths, out, k, jobs, owner, strict, template_folder) for k in range(jobs)]
+        # The workers first parse the data files between them (the costly part of loading), so
+        # that each loads the whole data set from parsed files instead of parsing every one.
+        parsed: dict[str, Source] = {}
+        for share in [pool.submit(parse_share, paths, k, jobs) for k in range(jobs)]:
+            parsed.update(share.result())
+        futures = [
+            pool.submit(_build_shard, paths, out, k, jobs, owner, strict, template_folder, parsed) for k in range(jobs)
+        ]
         while progress is not None and not all(f.done() for f in futures):
             with contextlib.suppress(queue.Empty):
                 told(progress.get(timeout=0.05))

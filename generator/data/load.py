@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -262,9 +262,10 @@ def yaml_files(path: Path) -> list[Path]:
     return sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
-def load(paths: Iterable[Path | str]) -> Corpus:
-    """Load and cross-check the data at `paths`; raise DataError (or CombinedError) on any problem."""
-    corpus, errors = load_collecting(paths)
+def load(paths: Iterable[Path | str], parsed: Mapping[str, Source] | None = None) -> Corpus:
+    """Load and cross-check the data at `paths`; raise DataError (or CombinedError) on any problem.
+    `parsed`: files already parsed (see parse_share), by path; the others are parsed here."""
+    corpus, errors = load_collecting(paths, parsed)
     if errors:
         raise combined(errors)
     return corpus
@@ -276,7 +277,50 @@ def combined(errors: list[VbgenError]) -> VbgenError:
     return unique[0] if len(unique) == 1 else CombinedError(unique)
 
 
-def load_collecting(paths: Iterable[Path | str]) -> tuple[Corpus, list[VbgenError]]:
+def data_files(targets: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """(file, its data root) for every data file load_collecting reads under `targets`, in its order."""
+    out: list[tuple[Path, Path]] = []
+    seen: set[Path] = set()
+    for root in sorted({find_root(p) for p in targets}):
+        for file in yaml_files(root):
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                out.append((file, root))
+    return out
+
+
+def parse_share(paths: Iterable[Path | str], share: int, shares: int) -> dict[str, Source]:
+    """Every `shares`-th data file load() would read at `paths` (from `share`), parsed: the workers
+    of a build parse the data between them, and each loads with all the parts (`parsed`). A file
+    that does not parse is left out: load() parses it again and reports its error as usual."""
+    out: dict[str, Source] = {}
+    try:
+        targets = [Path(p) for p in paths]
+        files = data_files([p for p in targets if p.exists()])
+        sizes = [f.stat().st_size for f, _root in files]
+    except Exception:  # load() meets the same fault and reports it
+        return out
+    # Shares of about the same size (a big directory.yaml weighs as much as many small files):
+    # the largest file first, each to the lightest share so far; every worker works it out alike.
+    load = [0] * shares
+    mine: list[tuple[Path, Path]] = []
+    for i in sorted(range(len(files)), key=lambda i: (-sizes[i], i)):
+        lightest = min(range(shares), key=lambda k: (load[k], k))
+        load[lightest] += sizes[i] + 1
+        if lightest == share:
+            mine.append(files[i])
+    for file, root in mine:
+        try:
+            if inside(file, root):
+                out[str(file)] = Source.load(file)
+        except Exception:  # as above: load() reports it
+            continue
+    return out
+
+
+def load_collecting(
+    paths: Iterable[Path | str], parsed: Mapping[str, Source] | None = None
+) -> tuple[Corpus, list[VbgenError]]:
     """The data at `paths`, as far as it loads, and every error found on the way: a file's YAML
     or schema errors do not hide the other files' errors, nor the cross-checks of what loaded
     (so a user sees every error of a run at once). A file that cannot be parsed at all stops
@@ -294,22 +338,17 @@ def load_collecting(paths: Iterable[Path | str]) -> tuple[Corpus, list[VbgenErro
         _load_file(corpus, file, root=CATALOGUE, errors=errors, catalogue=True)
     corpus.catalogue_ids = set(corpus.places)
     wanted = {f.resolve() for p in targets for f in yaml_files(p)}
-    seen: set[Path] = set()
     unparsed = False
-    for root in roots:
-        for file in yaml_files(root):
-            if file.resolve() in seen:
-                continue
-            seen.add(file.resolve())
-            try:
-                if not inside(file, root):
-                    raise DataError(
-                        _("tệp dữ liệu là liên kết ra ngoài thư mục dữ liệu {root}; không đọc", root=root), Place(file)
-                    )
-                _load_file(corpus, file, root=root, errors=errors)
-            except VbgenError as exc:
-                errors.append(exc)
-                unparsed = True
+    for file, root in data_files(targets):
+        try:
+            if not inside(file, root):
+                raise DataError(
+                    _("tệp dữ liệu là liên kết ra ngoài thư mục dữ liệu {root}; không đọc", root=root), Place(file)
+                )
+            _load_file(corpus, file, root=root, errors=errors, parsed=parsed)
+        except VbgenError as exc:
+            errors.append(exc)
+            unparsed = True
     wanted_ids = {d.doc_id for d in corpus.all_documents.values() if d.source.path.resolve() in wanted}
     # A sub-plan file asked for brings its main plan along (the sub-plan is derived from it).
     wanted_ids |= {plan for (plan, _k), sp in corpus.subplans.items() if sp.source.path.resolve() in wanted}
@@ -326,8 +365,19 @@ def _catalogue_source(file: Path, mtime_ns: int) -> Source:
     return Source.load(file)
 
 
-def _load_file(corpus: Corpus, file: Path, *, root: Path, errors: list[VbgenError], catalogue: bool = False) -> None:
-    source = _catalogue_source(file, file.stat().st_mtime_ns) if catalogue else Source.load(file)
+def _load_file(
+    corpus: Corpus,
+    file: Path,
+    *,
+    root: Path,
+    errors: list[VbgenError],
+    catalogue: bool = False,
+    parsed: Mapping[str, Source] | None = None,
+) -> None:
+    if catalogue:
+        source = _catalogue_source(file, file.stat().st_mtime_ns)
+    else:
+        source = (parsed or {}).get(str(file)) or Source.load(file)
     if source.data is None:
         return
     if not isinstance(source.data, dict):

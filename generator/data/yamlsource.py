@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML, events
+from ruamel.yaml import YAML, events, nodes
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -49,6 +50,49 @@ def _fast_yaml() -> YAML:
     yaml = YAML(typ="safe", pure=False)
     yaml.Constructor = _SafeConstructor
     return yaml
+
+
+# Tags the C composer gives nodes that the round-trip tree builds the same way (as str, int …,
+# CommentedMap, CommentedSeq); any other tag (a merge key, !!omap, !!set …) sends the place lookup
+# to the round-trip tree itself.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_STR_KEY_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # timestamps load as text
+_TAG = re.compile(r"(?:^|[\s\[{,])![^\s]")  # what may be an explicit tag (!!str, !x): the trees differ
+
+
+def _marks(text: str) -> Any:
+    """The node tree of `text` from libyaml (C), with the line and column of every node; about
+    ten times faster than the round-trip tree. None when the text uses what the two trees may
+    place differently (aliases, merge keys, other tags, keys that are not scalars, a key twice):
+    the round-trip tree answers then."""
+    if CParser is None or "%YAML" in text or _TAG.search(text):
+        return None
+    try:
+        root = YAML(typ="safe", pure=False).compose(text)
+    except (YAMLError, RecursionError):
+        return None
+    seen: set[int] = set()
+    index: dict[int, dict[str, Any]] = {}  # id of each mapping → its str keys (as the round-trip tree's)
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or node.tag not in _PLAIN_TAGS:
+            return None  # an alias (the same node twice) or a tag the trees may build differently
+        seen.add(id(node))
+        if isinstance(node, nodes.MappingNode):
+            keys: dict[str, Any] = {}
+            for key, value in node.value:
+                if not isinstance(key, nodes.ScalarNode) or key.tag not in _PLAIN_TAGS:
+                    return None
+                if key.tag in _STR_KEY_TAGS:
+                    if key.value in keys:
+                        return None
+                    keys[key.value] = (key, value)
+                stack.append(value)
+            index[id(node)] = keys
+        elif isinstance(node, nodes.SequenceNode):
+            stack.extend(node.value)
+    return root, index
 
 
 def make_yaml() -> YAML:
@@ -214,6 +258,7 @@ class Source:
     data: Any
     warnings: list[str] = field(default_factory=list)
     _tree: Any = None
+    _nodes: Any = None  # _marks(text), or False when the round-trip tree must answer
 
     @classmethod
     def load(cls, path: Path) -> Source:
@@ -266,6 +311,18 @@ class Source:
 
     def exact_place(self, loc: Sequence[str | int], field_path: str | None = None) -> Place:
         """The place of the value at `loc`; as deep as the tree goes (a missing key: its parent)."""
+        if self._tree is None and self._nodes is None:
+            self._nodes = _marks(self.text) or False
+        found = _mark_of(self._nodes, loc) if self._tree is None and self._nodes is not False else None
+        line, col = found if found is not None else self._tree_mark(loc)
+        return Place(
+            self.path,
+            line + 1 if line is not None else None,
+            col + 1 if col is not None else None,
+            field_path or ".".join(str(k) for k in loc) or None,
+        )
+
+    def _tree_mark(self, loc: Sequence[str | int]) -> tuple[int | None, int | None]:
         node = self.tree
         line = col = None
         if isinstance(node, (CommentedMap, CommentedSeq)):
@@ -283,12 +340,7 @@ class Source:
                 continue  # a union tag or a field that is not there: stay on the parent
             else:
                 break
-        return Place(
-            self.path,
-            line + 1 if line is not None else None,
-            col + 1 if col is not None else None,
-            field_path or ".".join(str(k) for k in loc) or None,
-        )
+        return line, col
 
     def plain(self) -> Any:
         """The data as plain dicts, lists and NFC strings; dropped characters become warnings."""
@@ -324,3 +376,40 @@ class Source:
             return node
 
         return walk(self.data, ())
+
+
+def _mark_of(marks: Any, loc: Sequence[str | int]) -> tuple[int | None, int | None] | None:
+    """Source._tree_mark's walk, over _marks()'s nodes: the same line and column (0-based); None
+    for a key that is not text at a mapping (the round-trip tree may hold it as a number)."""
+    node, index = marks
+    line = col = None
+    if isinstance(node, (nodes.MappingNode, nodes.SequenceNode)):
+        line, col = node.start_mark.line, node.start_mark.column
+    for key in loc:
+        if isinstance(node, nodes.MappingNode) and not isinstance(key, str):
+            return None
+        if isinstance(node, nodes.MappingNode) and key in index[id(node)]:
+            key_node, value = index[id(node)][key]
+            if _empty(value):
+                return None
+            mark = (
+                key_node.start_mark if isinstance(value, (nodes.MappingNode, nodes.SequenceNode)) else value.start_mark
+            )
+            line, col = mark.line, mark.column
+            node = value
+        elif isinstance(node, nodes.MappingNode):
+            continue  # a union tag or a field that is not there: stay on the parent
+        elif isinstance(node, nodes.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            node = node.value[key]
+            if _empty(node):
+                return None
+            line, col = node.start_mark.line, node.start_mark.column
+        else:
+            break
+    return line, col
+
+
+def _empty(node: Any) -> bool:
+    """An empty value (`key:` with nothing after it): libyaml places it after the colon, the
+    round-trip tree at the next token; the tree answers for it."""
+    return isinstance(node, nodes.ScalarNode) and node.value == "" and not node.style

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -15,4 +16,11 @@ def vn_number(value: float | int | Decimal | None) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if type(value) in (int, float):  # the same figures recur across a batch: formatted once
+        return _formatted(type(value), value)
+    return format_decimal(value, locale=LOCALE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(_type: type, value: float | int) -> str:  # the type is in the key: 1 and 1.0 differ
     return format_decimal(value, locale=LOCALE)

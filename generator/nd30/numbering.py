@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
@@ -44,11 +45,17 @@ def type_name(code: str) -> str:
 def kind_code(kind: str, party: bool = False) -> str | None:
     """The type code of a cited kind, by its longest known prefix: Chương trình phối hợp → CTr;
     a Party body's Quy định → QĐ."""
-    table = {**CITED_KINDS, **PARTY_KINDS} if party else CITED_KINDS
-    for name in sorted(table, key=len, reverse=True):
+    for name, code in _longest_first(party):
         if kind == name or kind.startswith(name + " "):
-            return table[name]
+            return code
     return None
+
+
+@functools.lru_cache(maxsize=2)
+def _longest_first(party: bool) -> tuple[tuple[str, str], ...]:
+    """kind_code's table, longest names first: sorted once per process, not on every call."""
+    table = {**CITED_KINDS, **PARTY_KINDS} if party else CITED_KINDS
+    return tuple((name, table[name]) for name in sorted(table, key=len, reverse=True))
 
 
 def own_number(number: int | None) -> str:

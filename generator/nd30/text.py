@@ -407,12 +407,53 @@ def _compile(source: str) -> jinja2.Template:
     return environment().from_string(source)
 
 
+_SIMPLE_TAG = re.compile(r"\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?[ \t]*\}\}")
+
+
+# Names Jinja reads as constants or operators, not as variables.
+_JINJA_WORDS = frozenset(
+    {"true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"}
+)
+
+
+def _substituted(source: str, variables: Mapping[str, Any]) -> str | None:
+    """What the sandbox renders for a text whose only tags are `{{ name }}` or `{{ name.key }}`
+    naming a text or a whole number (most data text: "năm {{ year }}"), without compiling it:
+    each value guarded as _guard does, in place of its tag. None for any other text (a filter, a
+    call, a statement, a name that is not there, another kind of value): the sandbox renders it."""
+    if "{%" in source or "{#" in source or "\n" in source or "\r" in source:
+        return None
+    out: list[str] = []
+    pos = 0
+    for m in _SIMPLE_TAG.finditer(source):
+        if m.group(1) in _JINJA_WORDS:
+            return None
+        value = variables.get(m.group(1), _SIMPLE_TAG)
+        key = m.group(2)
+        if key is not None:  # the sandbox reads a dict's key when the dict has no such attribute
+            if type(value) is not dict or key not in value or hasattr(value, key):
+                return None
+            value = value[key]
+        if type(value) is not str and type(value) is not int:
+            return None
+        out += (source[pos : m.start()], str(value).translate(_GUARD_TABLE))
+        pos = m.end()
+    out.append(source[pos:])
+    if any("{{" in out[i] for i in range(0, len(out), 2)):  # a tag of another form is left
+        return None
+    text = "".join(out)
+    return text if len(text) <= current().text_chars else None
+
+
 def render_text(source: str, variables: Mapping[str, Any], place: Place | None = None) -> str:
     """Render one data text field in the sandbox; errors become DataError at `place`."""
     if "{" not in source:
         return source
     if len(source) > current().text_chars:
         raise DataError(over_limit(_("độ dài văn bản (ký tự)"), len(source), "text_chars"), place)
+    simple = _substituted(source, variables)
+    if simple is not None:
+        return simple
     try:
         return _compile(source).render(variables)
     except ExpressionLimit as exc:
