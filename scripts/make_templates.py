@@ -287,10 +287,8 @@ def blocks_loop(doc, source: str) -> None:
 
 def data_table(doc) -> None:
     """A bordered table whose columns and rows come from the context (widths are set at build)."""
-    if "VB Data Table" in [s.name for s in doc.styles]:
-        style = doc.styles["VB Data Table"]
-    else:
-        style = data_table_style(doc)
+    made = "VB Data Table" in [s.name for s in doc.styles]  # the style is made with the first table
+    style = doc.styles["VB Data Table"] if made else data_table_style(doc)
     table = doc.add_table(rows=4, cols=3)
     table.style = style
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.data.load import Corpus, LoadedDocument
-from generator.data.model import Appendix, Body, Bullet, Document, Node, Recipients, TableSpec, Target
+from generator.data.model import Body, Bullet, Document, Node, Recipients, TableSpec, Target
 from generator.data.tables import TableData, build_table
 from generator.errors import DataError, Place, suggest
 from generator.i18n import _
