@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -14,6 +15,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from generator.build import build
+from generator.cli import main
 from generator.importer.api import import_documents
 
 from .helpers import DATA, lines
@@ -166,3 +168,13 @@ def test_corpus_appendix_comes_back(tmp_path: Path, name: str) -> None:
     assert similarity(lines(source), lines(rebuilt)) >= 0.97
     assert similarity(main_lines(source), main_lines(rebuilt)) >= 0.97
     assert not [f.rule for f in lint_file(rebuilt) if f.severity == "error"]
+
+
+def test_appendix_error_names_its_field(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(DATA / "directory.yaml", data / "directory.yaml")
+    (data / "plan.yaml").write_text(PLAN.replace("NĂM {{ year }}", "{{ nam }}"), encoding="utf-8")
+    res = CliRunner().invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2
+    assert "plan.yaml:16:" in res.output and "'plan.appendices.0.title'" in res.output and "'nam'" in res.output
