@@ -109,7 +109,7 @@ def measure(path: Path) -> dict:
         rebuilt = built[0]
         src, got = lines(path), lines(rebuilt)
         row["similarity"] = round(similarity(src, got), 4)
-        row["main_similarity"] = round(similarity(main_lines(path), got), 4)
+        row["main_similarity"] = round(similarity(main_lines(path), main_lines(rebuilt)), 4)
         row["words"] = len(words("\n".join(src)))
         want, have = parts(path), parts(rebuilt)
         missing = {k: [w for w in v if w not in have[k]] for k, v in want.items()}

@@ -174,11 +174,12 @@ def context_paths(value: Any, prefix: str = "") -> Iterator[str]:
 def static_paths() -> set[str]:
     """Paths every context may define, whether or not the current data uses them (a table block)."""
     from generator.data.tables import TableData
-    from generator.family.context import Block
+    from generator.family.context import AppendixBlocks, Block
     from generator.nd30.text import Rich
 
     sample = Block("table", Rich.plain("x"), "I", TableData("t", ["h"], [["c"]], [1.0], ["left"], [0]))
-    return set(context_paths({"body": [to_json(sample)]}))
+    appendix = AppendixBlocks(Rich.plain("x"), [Rich.plain("x")], [Rich.plain("x")], [sample])
+    return set(context_paths({"body": [to_json(sample)], "appendices": [to_json(appendix)]}))
 
 
 def leftover_tags(data: bytes) -> list[str]:

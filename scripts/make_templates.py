@@ -260,7 +260,12 @@ def title_block(doc) -> None:
 
 
 def body_block(doc) -> None:
-    add(doc, "VB Body", "{%p for b in body %}")
+    blocks_loop(doc, "body")
+
+
+def blocks_loop(doc, source: str) -> None:
+    """The paragraphs placing a list of blocks (the body's, or a phụ lục's) by kind."""
+    add(doc, "VB Body", f"{{%p for b in {source} %}}")
     add(doc, "VB Body", "{%p if b.kind == 'h1' %}")
     add(doc, "VB Heading 1", "{{r b.text }}")
     add(doc, "VB Body", "{%p elif b.kind == 'h2' %}")
@@ -282,17 +287,8 @@ def body_block(doc) -> None:
 
 def data_table(doc) -> None:
     """A bordered table whose columns and rows come from the context (widths are set at build)."""
-    style = doc.styles.add_style("VB Data Table", WD_STYLE_TYPE.TABLE)
-    style.base_style = doc.styles["Normal Table"]
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "auto")):
-            el.set(qn(f"w:{k}"), v)
-        borders.append(el)
-    tbl_pr = OxmlElement("w:tblPr")
-    tbl_pr.append(borders)
-    style.element.append(tbl_pr)
+    made = "VB Data Table" in [s.name for s in doc.styles]  # the style is made with the first table
+    style = doc.styles["VB Data Table"] if made else data_table_style(doc)
     table = doc.add_table(rows=4, cols=3)
     table.style = style
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -312,6 +308,42 @@ def data_table(doc) -> None:
     # The heading row repeats on every page the table runs to; no row is split across pages.
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     table.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def data_table_style(doc):
+    """The table style of data tables: single borders all round and inside."""
+    style = doc.styles.add_style("VB Data Table", WD_STYLE_TYPE.TABLE)
+    style.base_style = doc.styles["Normal Table"]
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        for k, v in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "auto")):
+            el.set(qn(f"w:{k}"), v)
+        borders.append(el)
+    tbl_pr = OxmlElement("w:tblPr")
+    tbl_pr.append(borders)
+    style.element.append(tbl_pr)
+    return style
+
+
+def appendix_block(doc) -> None:
+    """The phụ lục after the signature block, each from a new page: the heading lines centred and
+    bold, the "(Kèm theo …)" lines centred, then the blocks as the body places them. Only the
+    existing styles are used (with direct centring and the page break), so that the styles of a
+    document without phụ lục stay as they were."""
+    add(doc, "VB Body", "{%p for ap in appendices %}")
+    p = add(doc, "VB Table Title", "{{r ap.heading }}")
+    p.paragraph_format.page_break_before = True  # kept with the title by the style's keep-next
+    add(doc, "VB Body", "{%p for line in ap.title %}")
+    add(doc, "VB Table Title", "{{r line }}")
+    add(doc, "VB Body", "{%p endfor %}")
+    add(doc, "VB Body", "{%p for line in ap.note %}")
+    p = add(doc, "VB Body", "{{r line }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = Mm(0)
+    add(doc, "VB Body", "{%p endfor %}")
+    blocks_loop(doc, "ap.blocks")
+    add(doc, "VB Body", "{%p endfor %}")
 
 
 def signature_block(doc) -> None:
@@ -398,6 +430,7 @@ def make(path: Path) -> None:
     title_block(doc)
     body_block(doc)
     signature_block(doc)
+    appendix_block(doc)
     slim(doc)
     props = doc.core_properties
     props.author = "vbgen"

@@ -338,6 +338,17 @@ class SubplanCall(Strict):
     date: dt.date | None = None
 
 
+class Appendix(Strict):
+    """A phụ lục after the signature block: its heading lines, then its content in order."""
+
+    heading: Text  # "PHỤ LỤC I", printed as written
+    title: Text | None = None  # its name; one printed line per line
+    note: Text | None = None  # "(Kèm theo Kế hoạch số … ngày … của …)"; one printed line per line
+    # Parts in order: a text is a paragraph; a part holds paragraphs, bullets, numbered items and
+    # a table, as a body's part does (its title printed bold, without a number).
+    content: list[TextOr(Node)] = Field(default_factory=list)
+
+
 class Document(Strict):
     """A document with a type name (Kế hoạch, Báo cáo …) as its data file states it."""
 
@@ -362,6 +373,7 @@ class Document(Strict):
     drafted_by: Id  # the unit that drafts it: "- Lưu: VT, VP."
     typist: Typist | None = None
     subplans: list[TextOr(SubplanCall)] = Field(default_factory=list)  # kind ids, or {kind, number, date}
+    appendices: list[Appendix] = Field(default_factory=list)  # printed after the signature, each from a new page
 
     @field_validator("opening", mode="before")
     @classmethod

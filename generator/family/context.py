@@ -18,7 +18,7 @@ from generator.nd30.figures import vn_number
 from generator.nd30.numbering import number_line, point_letter, roman, type_name
 from generator.nd30.recipients import HEADING, recipient_lines
 from generator.nd30.signature import authority_lines
-from generator.nd30.text import Rich, one_line, paragraphs, plain_text, rich
+from generator.nd30.text import Rich, Run, one_line, paragraphs, plain_text, rich
 
 END_MARK = "./."  # the body of a document ends with "./."
 DRAFT_MARK = "DỰ THẢO"
@@ -66,6 +66,24 @@ class Block:
 
 
 @dataclass
+class AppendixBlocks:
+    """One phụ lục as the template places it: its heading lines, then its blocks."""
+
+    heading: Rich  # "PHỤ LỤC I": starts a page
+    title: list[Rich]  # the title lines, printed centred and bold as the heading
+    note: list[Rich]  # the "(Kèm theo …)" lines, printed centred in italics
+    blocks: list[Block]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading.to_json(),
+            "title": [r.to_json() for r in self.title],
+            "note": [r.to_json() for r in self.note],
+            "blocks": [b.to_json() for b in self.blocks],
+        }
+
+
+@dataclass
 class DocumentContext:
     """What a template receives, plus the facts the writer needs (file name, properties)."""
 
@@ -76,6 +94,7 @@ class DocumentContext:
     warnings: list[str] = field(default_factory=list)
     unverified: set[str] = field(default_factory=set)  # ids of cited references not yet checked
     empty_tables: list[tuple[Place, str]] = field(default_factory=list)  # tables left out: no rows
+    appendices: list[AppendixBlocks] = field(default_factory=list)  # after the signature block
 
     @property
     def title(self) -> str:
@@ -307,6 +326,41 @@ class _BodyWriter:
         return text
 
 
+def appendix_blocks(
+    variables: dict[str, Any], loaded: LoadedDocument, corpus: Corpus, writer: _BodyWriter
+) -> list[AppendixBlocks]:
+    """The phụ lục of a document, each written by the body's block machinery; their warnings and
+    left-out tables join `writer`'s."""
+    out = []
+    for i, appendix in enumerate(loaded.document.appendices):
+        loc: tuple[str | int, ...] = ("appendices", i)
+        part = _BodyWriter(variables, loaded, corpus)
+        heading = part.text(one_line(appendix.heading), *loc, "heading")
+        title = part.paragraph_texts(appendix.title, *loc, "title") if appendix.title else []
+        note = part.paragraph_texts(appendix.note, *loc, "note") if appendix.note else []
+        note = [Rich(tuple(Run(r.text, r.bold, True) for r in line.runs)) for line in note]  # printed in italics
+        for j, node in enumerate(appendix.content):
+            _appendix_part(part, node, (*loc, "content", j))
+        writer.warnings += part.warnings
+        writer.empty_tables += part.empty_tables
+        out.append(AppendixBlocks(heading, title, note, part.blocks))
+    return out
+
+
+def _appendix_part(part: _BodyWriter, node: Node | str, loc: tuple[str | int, ...]) -> None:
+    """One part of a phụ lục: a paragraph, or a node (its title bold, unnumbered; its items 1., a))."""
+    if isinstance(node, str):
+        for text in part.paragraph_texts(node, *loc):
+            part.add("p", text)
+        return
+    if node.title:
+        part.add("h2", part.text(one_line(node.title), *loc, "title"))
+    elif node.text:
+        for text in part.paragraph_texts(node.text, *loc, "text"):
+            part.add("p", text)
+    part.content(node, 1, node.id or "PL", loc)
+
+
 def header_values(corpus: Corpus, doc: Document, issuer: Body, place: Place) -> dict[str, Any]:
     """The header table's lines: chủ quản, agency name, Số, place and date."""
     if not issuer.code:
@@ -388,6 +442,7 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
             _with_assigned(doc.recipients, writer.assigned), issuer, drafting_unit, corpus.bodies, loaded.place("recipients")
         ),
         "typist": typist,
+        "appendices": appendix_blocks(variables, loaded, corpus, writer),
         "year": doc.plan_year,
         "document": {
             "type": doc.type,
@@ -398,7 +453,9 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
     }
     unverified = {r for r in doc.basis if not corpus.references[r].verified}
     warnings = [*writer.warnings, *existence_warnings(corpus, loaded)]
-    return DocumentContext(doc, issuer, values, writer.blocks, warnings, unverified, writer.empty_tables)
+    return DocumentContext(
+        doc, issuer, values, writer.blocks, warnings, unverified, writer.empty_tables, values["appendices"]
+    )
 
 
 def existence_warnings(corpus: Corpus, loaded: LoadedDocument) -> list[str]:
@@ -451,7 +508,7 @@ def _with_assigned(recipients: Recipients, assigned: list[str]) -> Recipients:
 
 def to_json(value: Any) -> Any:
     """The context as JSON-able data (for `vbgen context` and template authors)."""
-    if isinstance(value, (Rich, Block)):
+    if isinstance(value, (Rich, Block, AppendixBlocks)):
         return value.to_json()
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}

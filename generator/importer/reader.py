@@ -48,6 +48,7 @@ _ITEM_RE = re.compile(r"^(?P<n>\d{1,2})\.\s+(?P<rest>\S.*)$")
 _POINT_RE = re.compile(r"^(?P<n>[a-zđ]{1,2})\)\s+(?P<rest>\S.*)$")
 _DEADLINE_RE = re.compile(r"trước ngày (?P<d>\d{1,2}/\d{1,2}/\d{4})")
 _PERCENT_RE = re.compile(r"(\d+(?:,\d+)?)\s*%")
+_APPENDIX_RE = re.compile(r"^ph[ụu] l[ụu]c\b", re.I)  # "PHỤ LỤC I", "Phụ lục 02"
 _GROUP_LINE = ("Các ", "Như ", "Chủ tịch", "Chánh", "Thường trực", "Lãnh đạo", "Website", "Cổng ", "CT,", "Trang ")
 
 
@@ -131,6 +132,7 @@ class DocumentReader:
             plan["typist"] = typist
         body = self._body(a)
         plan.update(body)
+        appendices = self._appendices(a)  # before the deadlines and sub-plans its text may name
         if self.deadlines:
             plan["deadlines"] = self.deadlines
         if self.subplans:
@@ -138,9 +140,11 @@ class DocumentReader:
         if keep:
             roles["keep"] = keep
         plan["recipients"] = roles
+        if appendices:
+            plan["appendices"] = appendices
         # Reorder to the README's order: identity, then text, then roles.
         order = ["type", "number", "date", "year", "month", "issuer", "title", "drafted_by", "signer", "typist", "subplans",
-                 "basis", "deadlines", "opening", "sections", "closing", "recipients"]  # fmt: skip
+                 "basis", "deadlines", "opening", "sections", "closing", "recipients", "appendices"]  # fmt: skip
         plan = {k: plan[k] for k in order if k in plan}
         if self.emphasis_lost:
             self.note(
@@ -282,9 +286,6 @@ class DocumentReader:
             self.note(_("khối chữ ký không nằm trong bảng: đọc theo đoạn văn"))
         if not block.recipients and not block.authority:
             self.note(_("không thấy khối Nơi nhận và chữ ký"))
-        after = _after_signature(a, block.table)
-        if after:
-            self.note(_("phần sau chữ ký (phụ lục: {n} chữ) không được nhập: vbgen chưa có phần phụ lục", n=after))
         return block.recipients, block.authority
 
     def _signer(self, authority: list[str], issuer_id: str) -> dict[str, Any]:
@@ -649,6 +650,62 @@ class DocumentReader:
             self.note(_("bảng chỉ có một hàng: bản dựng bỏ bảng này"))
         return spec
 
+    # --- the phụ lục after the signature block -------------------------------------------------
+
+    def _appendices(self, a: Anatomy) -> list[dict[str, Any]]:
+        """What follows the signature table, as phụ lục: each from a "Phụ lục …" line (or the
+        first line), its title lines (bold or capitals), its "(Kèm theo …)" lines, then its
+        paragraphs and tables in order (a bold paragraph titles the part it starts)."""
+        after = _after_blocks(a, self.sig_table)
+        lines = {ln.paragraph._p: ln for ln in a.all_lines}
+        out: list[dict[str, Any]] = []
+        state = ""  # title | note | content
+        part: dict[str, Any] | None = None  # the content part being filled
+        for child in after:
+            if child.tag == qn("w:tbl"):
+                if not out:
+                    out.append({"heading": "."})
+                    self.note(_("bảng sau chữ ký không có dòng 'Phụ lục': tạm ghi tiêu đề '.'"))
+                content = out[-1].setdefault("content", [])
+                if part is None or "table" in part:
+                    part = {}
+                    content.append(part)
+                part["table"] = self._table(Table(child, a.doc))
+                state = "content"
+                continue
+            line = lines.get(child)
+            text = clean(line.text) if line is not None else ""
+            if line is None or not text:
+                continue
+            plain = self._year_var(escape(text))
+            if not out or (_APPENDIX_RE.match(text) and (line.all_bold or line.all_caps) and len(text) < 200):
+                out.append({"heading": plain})
+                state, part = "title", None
+                continue
+            current = out[-1]
+            if (state in ("title", "note") and text.startswith("(")) or state == "note":
+                current["note"] = f"{current['note']}\n{plain}" if "note" in current else plain
+                state = "content" if text.endswith(")") else "note"
+                continue
+            if state == "title" and (line.all_bold or line.all_caps):
+                current["title"] = f"{current['title']}\n{plain}" if "title" in current else plain
+                continue
+            state = "content"
+            content = current.setdefault("content", [])
+            if line.all_bold:
+                part = {"title": self._year_var(escape(text))}
+                content.append(part)
+            elif part is not None and "table" not in part:
+                part.setdefault("paragraphs", []).append(self._text(_runs(line), text))
+            else:
+                part = None
+                content.append(self._text(_runs(line), text))
+        words = sum(len(lines[c].text.split()) for c in after if c in lines)
+        if out:
+            self.note(_("{n} phụ lục sau chữ ký được nhập ({w} chữ ngoài bảng): xem lại tiêu đề và bảng",
+                        n=len(out), w=words))  # fmt: skip
+        return out
+
     # --- contents into data ------------------------------------------------------------------
 
     def _closing(self, root: _Node, result: dict[str, Any]) -> None:
@@ -953,17 +1010,14 @@ def signature_block(a: Anatomy) -> SignatureBlock:
     return SignatureBlock(recipients, authority, None, at)
 
 
-def _after_signature(a: Anatomy, table: Table | None) -> int:
-    """How many words follow the signature table (an appendix), which the import leaves out."""
+def _after_blocks(a: Anatomy, table: Table | None) -> list[Any]:
+    """The body's paragraphs and tables after the signature table (the phụ lục)."""
     if table is None:
-        return 0
+        return []
     body = list(a.doc.element.body.iterchildren())
     if table._tbl not in body:
-        return 0
-    words = 0
-    for child in body[body.index(table._tbl) + 1 :]:
-        words += len("".join(t.text or "" for t in child.iter(qn("w:t"))).split())
-    return words
+        return []
+    return [c for c in body[body.index(table._tbl) + 1 :] if c.tag in (qn("w:p"), qn("w:tbl"))]
 
 
 def _runs(line: Line) -> list[tuple[str, bool, bool]]:

@@ -21,7 +21,7 @@ from lxml import etree
 
 from generator.data.tables import TableData
 from generator.errors import TemplateError
-from generator.family.context import Block, DocumentContext
+from generator.family.context import AppendixBlocks, Block, DocumentContext
 from generator.i18n import _
 from generator.nd30.header import wrap_name
 from generator.nd30.text import BoundedSandbox, ExpressionLimit, Rich, bounded_number, refuse_callable
@@ -147,6 +147,8 @@ def template_values(values: Any) -> Any:
     if isinstance(value, Block):
         table = value.table.to_json() if value.table is not None else None
         return {"kind": value.kind, "id": value.id, "text": rich_text(value.text), "table": table}
+    if isinstance(value, AppendixBlocks):
+        return {k: template_values(getattr(value, k)) for k in ("heading", "title", "note", "blocks")}
     if isinstance(value, dict):
         return {k: template_values(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -230,12 +232,17 @@ def prepare(ctx: DocumentContext) -> RenderInput:
     """The render input of a context (the main process makes it; a worker renders it)."""
     return RenderInput(
         template_values({**ctx.values, "national": NATIONAL}),
-        [b.table for b in ctx.blocks if b.table is not None],
+        [b.table for b in [*ctx.blocks, *appendix_blocks(ctx)] if b.table is not None],
         ctx.title,
         str(ctx.values["type_name"]),
         ctx.issuer.full_name or ctx.issuer.name,
         ctx.document.date or dt.date(ctx.document.plan_year, 1, 1),
     )
+
+
+def appendix_blocks(ctx: DocumentContext) -> list[Block]:
+    """The blocks of the phụ lục, in order: their tables follow the body's in the document."""
+    return [b for appendix in ctx.appendices for b in appendix.blocks]
 
 
 def render(ctx: DocumentContext, template: Path) -> bytes:
