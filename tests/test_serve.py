@@ -249,6 +249,7 @@ def test_in_a_browser(server: str, browser, data: Path) -> None:
     browser.execute_script("arguments[0].scrollIntoView()", field)
     shot("error")
     assert "ngày không có thật: 31/02/2025" in field.text
+    assert browser.find_element(By.ID, "f:plan.date").get_attribute("value") == "31/02/2025"  # kept as typed
     assert _digest(data / PLAN) == digest
 
     browser.get(server + f"/doc/{PLAN_DOC}")

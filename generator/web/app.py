@@ -68,7 +68,8 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
 
     def _doc_page(request: Request, name: str, *, text: str | None = None, opened: str | None = None,
                   errors: list | None = None, form_errors: dict | None = None, message: str = "",
-                  status: int = 200, tab: str = "form", failed: bool = False) -> Response:  # fmt: skip
+                  status: int = 200, tab: str = "form", failed: bool = False,
+                  typed: dict | None = None) -> Response:  # fmt: skip
         entry = ws.entry(name)
         path = ws.resolve(entry.source)
         current = path.read_text(encoding="utf-8")
@@ -76,6 +77,9 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
         # the form shows the text posted when it reads as a data file, else the file as it is
         data = _parsed(text) or _parsed(current) or {}
         fields = forms.fields(data, _id_choices(ws))
+        for f in fields:  # a value refused stays as the user typed it, next to its message
+            if typed and f.path in (form_errors or {}) and f.name in typed:
+                f.value = typed[f.name]
         errors = errors or []
         by_field: dict[str, list[str]] = dict(form_errors or {})
         lines: list[tuple[int, str]] = []
@@ -122,7 +126,7 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
         text = forms.dump(doc)
         if problems:
             return _doc_page(request, name, text=current, opened=opened, status=422,
-                             form_errors={p.path: [p.message] for p in problems},
+                             form_errors={p.path: [p.message] for p in problems}, typed=values,
                              message=_("Chưa lưu: có giá trị không hợp lệ (xem các ô được đánh dấu)."))  # fmt: skip
         return _save(request, name, entry.source, text, opened)
 
