@@ -195,8 +195,9 @@ class _Collector:
 
 def check_consistency(loaded: LoadedDocument, numbers: dict[tuple, LoadedDocument]) -> None:
     """Rules across a document's fields and across documents: a number is used once per agency,
-    type and year (ND30 Điều 15); the date falls in the plan's year (or its December before: plans
-    are often issued then); no deadline comes before the document's date."""
+    type and year (ND30 Điều 15), and only with a date; the date falls in the plan's year (or its
+    December before: plans are often issued then); no deadline comes before the document's date,
+    nor (for an undated draft) before the plan's year."""
     doc = loaded.document
     if doc.number is not None:
         key = (doc.issuer, doc.type, doc.plan_year, doc.number)
@@ -215,6 +216,13 @@ def check_consistency(loaded: LoadedDocument, numbers: dict[tuple, LoadedDocumen
                 loaded.place("number"),
             )
         numbers[key] = loaded
+    if doc.number is not None and doc.date is None and doc.month is None:
+        # ND30 Điều 15: a number is given when the document is issued, with its date
+        raise DataError(
+            _("văn bản có số {number} nhưng chưa có ngày: ghi 'date:' (hoặc bỏ số khi còn là dự thảo)",
+              number=doc.number),
+            loaded.place("number"),
+        )  # fmt: skip
     if doc.date is not None:
         year = doc.plan_year
         if not (doc.date.year == year or (doc.date.year == year - 1 and doc.date.month == 12)):
@@ -238,6 +246,13 @@ def check_consistency(loaded: LoadedDocument, numbers: dict[tuple, LoadedDocumen
                     ),
                     loaded.place("deadlines", i, "date"),
                 )
+    for i, d in enumerate(doc.deadlines):
+        if d.date.year < doc.plan_year - (1 if doc.date and doc.date.year < doc.plan_year else 0):
+            raise DataError(
+                _("hạn '{id}' ({date}) trước năm {year} của kế hoạch", id=d.id, date=d.date.isoformat(),
+                  year=doc.plan_year),
+                loaded.place("deadlines", i, "date"),
+            )  # fmt: skip
 
 
 def iter_jobs(corpus: Corpus, warnings: list[str], prior: list[VbgenError] | None = None) -> Iterator[Job]:
@@ -267,9 +282,9 @@ def iter_jobs(corpus: Corpus, warnings: list[str], prior: list[VbgenError] | Non
         collector.add(_notes(loaded, ctx))
         name = output_name(loaded.document, ctx.issuer, ctx.title)
         if name in names:
-            errors.append(_same_name(name, names[name], loaded.source.path))
+            errors.append(_same_name(name, names[name], data_file(loaded)))
             continue
-        names[name] = loaded.source.path
+        names[name] = data_file(loaded)
         yield Job(loaded, template_for(loaded.document.type), ctx, name)
     collector.close()
     errors = [e for e in errors if e.message not in seen]
@@ -318,6 +333,14 @@ def collect_errors(corpus: Corpus, prior: list[VbgenError]) -> VbgenError:
     except VbgenError as exc:
         later = list(getattr(exc, "errors", [exc]))
     return combined([*prior, *later])
+
+
+def data_file(loaded: LoadedDocument) -> Path:
+    """The user's file a document comes from: a sub-plan made from the shipped catalogue alone is
+    named by its main plan's file, which is where the user can change it."""
+    while loaded.parent is not None and loaded.kind is not None and "catalogue" in loaded.source.path.parts:
+        loaded = loaded.parent
+    return loaded.source.path
 
 
 def _same_name(name: str, first: Path, second: Path) -> OutputError:
@@ -417,7 +440,7 @@ def _render_one(
 ) -> _Done:
     ctx = build_context(corpus, loaded)
     name = output_name(loaded.document, ctx.issuer, ctx.title)
-    done = _Done(index, name, loaded.source.path, _notes(loaded, ctx))
+    done = _Done(index, name, data_file(loaded), _notes(loaded, ctx))
     try:
         if strict and loaded.problems:
             raise DataError("--strict: " + "; ".join(loaded.problems))

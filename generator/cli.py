@@ -391,7 +391,9 @@ Ví dụ:
 @click.option(
     "--fix", "do_fix", is_flag=True, help=N_("Sửa các lỗi sửa được mà không đổi chữ nào (cần -o hoặc --in-place).")
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help=N_("Tệp .docx đã sửa (với --fix)."))
+@click.option(
+    "-o", "--output", "--out", type=click.Path(dir_okay=False, path_type=Path), help=N_("Tệp .docx đã sửa (với --fix).")
+)
 @click.option("--in-place", is_flag=True, help=N_("Với --fix: ghi đè lên chính tệp gốc."))
 def lint(
     files: tuple[Path, ...],

@@ -327,3 +327,33 @@ def test_a_300_character_code_is_a_located_error(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert re.search(r"directory\.yaml:\d+:\d+, trường 'bodies\.so-gtvt-tay-ninh\.code': quá dài: tối đa 30", result.output)
     assert not (tmp_path / "out").exists()
+
+
+def _plan_edit(tmp_path: Path, old: str, new: str) -> tuple[int, str]:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    plan = data / "so-gtvt-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert old in text
+    plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
+    return result.exit_code, result.output
+
+
+def test_a_date_typed_as_documents_print_it_is_told_how_to_write_it(tmp_path: Path) -> None:
+    code, output = _plan_edit(tmp_path, "  date: 2024-04-03\n", "  date: 3/4/2024\n")
+    assert code == 2 and "ngày viết dạng năm-tháng-ngày" in output and "viết 2024-04-03" in output
+    code, output = _plan_edit(tmp_path / "b", "  date: 2024-04-03\n", "  date: 31/02/2024\n")
+    assert code == 2 and "31/02/2024 không có thật" in output
+
+
+def test_a_number_without_a_date_is_an_error(tmp_path: Path) -> None:
+    code, output = _plan_edit(tmp_path, "  date: 2024-04-03\n", "  year: 2024\n")
+    assert code == 2 and re.search(r"ke-hoach-dan-van\.yaml:\d+:\d+, trường 'plan\.number': văn bản có số 22", output)
+
+
+def test_a_deadline_before_the_plans_year_is_an_error(tmp_path: Path) -> None:
+    code, output = _plan_edit(tmp_path, "date: 2024-11-01", "date: 2023-11-01")
+    assert code == 2 and "trước" in output and "2023-11-01" in output

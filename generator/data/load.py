@@ -130,8 +130,8 @@ def validation_errors(
             )
         elif kind in ("string_too_long", "too_long"):
             message = _("quá dài: tối đa {n} ký tự hoặc phần tử", n=(err.get("ctx") or {}).get("max_length", "?"))
-        elif kind in ("string_too_short", "too_short"):
-            message = _("quá ngắn: cần ít nhất {n} ký tự hoặc phần tử", n=(err.get("ctx") or {}).get("min_length", "?"))
+        elif kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(err.get("input"), str):
+            message, hint = _date_message(err["input"]) or (message, hint)
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             message = _("giá trị {value} ngoài khoảng cho phép ({rule})", value=err.get("input"), rule=err["msg"])
         elif kind == "value_error":
@@ -140,6 +140,26 @@ def validation_errors(
             message = err["msg"]
         out.append(DataError(message, source.place(full), hint))
     return out
+
+
+def _date_message(text: str) -> tuple[str, str | None] | None:
+    """What a clerk who typed a date as documents print it (15/3/2027), or a date that does not
+    exist, is told; None for anything else."""
+    import datetime as dt
+    import re
+
+    m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            iso = dt.date(year, month, day).isoformat()
+        except ValueError:
+            return _("ngày không hợp lệ: {text} không có thật", text=text.strip()), None
+        return _("ngày không hợp lệ: trong dữ liệu, ngày viết dạng năm-tháng-ngày"), _("viết {iso}", iso=iso)
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text)
+    if m:
+        return _("ngày không hợp lệ: {text} không có thật", text=text.strip()), None
+    return None
 
 
 def _in_flow_mapping(source: Source, loc: Sequence[str | int]) -> bool:
