@@ -456,3 +456,16 @@ def test_next_years_draft_drops_the_month(tmp_path: Path) -> None:
     draft(tmp_path / "data", 2026, tmp_path / "next")
     drafted = next((tmp_path / "next").rglob("2026/*.yaml")).read_text(encoding="utf-8")
     assert "month:" not in drafted and "year: 2026" in drafted
+
+
+def test_a_concurrent_office_under_the_titles_is_printed_and_read_back() -> None:
+    """KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN / PHÓ CHỦ TỊCH UBND TỈNH: the third line is `signer.also`."""
+    from generator.data.model import Body, Signer
+    from generator.nd30.signature import authority_lines, read_authority
+
+    body = Body(name="Ban Chỉ đạo", head_title="Trưởng ban", deputy_title="Phó Trưởng ban")
+    signer = Signer(authority="deputy", also=["Phó Chủ tịch UBND tỉnh"])
+    lines = authority_lines(signer, body)
+    assert lines == ["KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "PHÓ CHỦ TỊCH UBND TỈNH"]
+    reading = read_authority(lines)
+    assert reading is not None and reading.authority == "deputy" and lines[reading.lines :] == lines[2:]

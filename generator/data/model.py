@@ -277,6 +277,7 @@ class Signer(Strict):
         "head", json_schema_extra={"enum": [*AUTHORITIES, *SIGNER_FORMS]}  # editors accept "KT." too
     )
     title: Text | None = None  # own title for by_order/by_delegation ("Chánh Văn phòng")
+    also: list[Text] = Field(default_factory=list)  # a concurrent office under the titles: "Phó Chủ tịch UBND tỉnh"
     name: Text | None = None
 
     @field_validator("authority", mode="before")

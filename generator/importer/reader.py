@@ -309,6 +309,8 @@ class DocumentReader:
             signer["authority"] = reading.authority
         if reading.own_title:
             signer["title"] = soft_case(reading.own_title, places)
+        if len(caps) > reading.lines:  # a concurrent office printed under the titles
+            signer["also"] = [soft_case(t, places) for t in caps[reading.lines :]]
         rest = texts[len(caps) :]
         if rest:
             signer["name"] = rest[-1]
@@ -324,7 +326,7 @@ class DocumentReader:
             printed = authority_lines(Signer.model_validate(signer), issuer)
         except DataError:
             printed = None
-        if printed != caps[: reading.lines]:
+        if printed != caps:
             self.dir.update(issuer_id, **want)
             if issuer_id not in self.dir.new_bodies or self.dir.new_bodies[issuer_id].get("verified", True):
                 self.note(_("chức danh ký của '{id}' lấy theo văn bản: {lines}", id=issuer_id, lines=" / ".join(caps)))

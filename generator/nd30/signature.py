@@ -38,7 +38,7 @@ def authority_lines(signer: Signer, issuer: Body, place: Place | None = None) ->
             raise DataError(_("người ký thừa lệnh/thừa ủy quyền cần 'title' (chức danh của mình)"), place)
         prefix = "TL." if auth == "by_order" else "TUQ."
         lines += [f"{prefix} {head}", _upper(signer.title)]
-    return lines
+    return lines + [_upper(t) for t in signer.also]
 
 
 # --- reading -----------------------------------------------------------------------------------
