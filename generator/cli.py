@@ -31,6 +31,11 @@ Ví dụ:
 MAX_ERRORS_SHOWN = 20
 
 
+def _echo_json(value: object) -> None:
+    """What --json and --format json print: UTF-8 as written, indented."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
 def _fail(exc: Exception) -> None:
     lines = str(exc).splitlines()
     from generator.i18n import _
@@ -312,7 +317,7 @@ def context(file: Path) -> None:
         return
     out = [{"file": str(j.loaded.source.path), "output": j.name, "template": j.template,
             "context": to_json(j.context.values)} for j in jobs]  # fmt: skip
-    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    _echo_json(out)
 
 
 @main.command(
@@ -411,7 +416,7 @@ def lint(
     if list_rules:
         if fmt == "json":
             rows = [{"id": r.id, "severity": r.severity, "source": r.source, "summary": _(r.summary)} for r in RULES]
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            _echo_json(rows)
         else:
             for r in RULES:
                 click.echo(f"{r.id:<10} {r.severity:<8} {_(r.summary)}  [{r.source}]")
@@ -426,7 +431,7 @@ def lint(
     failed = any(f.severity == "error" for _, findings in results for f in findings)
     if fmt == "json":
         out = [{"file": str(p), "findings": [f.to_json() for f in fs]} for p, fs in results]
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        _echo_json(out)
     else:
         for path, findings in results:
             for f in findings:
@@ -505,7 +510,7 @@ def deadlines(paths: tuple[Path, ...], ics: Path | None, force: bool, as_json: b
         _fail(exc)
         return
     if as_json:
-        click.echo(json.dumps([e.to_json(day) for e in entries], ensure_ascii=False, indent=2))
+        _echo_json([e.to_json(day) for e in entries])
         return
     for e in entries:
         left = e.days_left(day)
@@ -560,7 +565,7 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool, data_root
         _fail(exc)
         return
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        _echo_json(report.to_json())
         return
     for f in report.files:
         click.echo(f"{f.source} → {f.output or _('(bỏ qua)')}")
@@ -605,7 +610,7 @@ def import_(files: tuple[Path, ...], out: Path, data_root: Path | None, force: b
         _fail(exc)
         return
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        _echo_json(report.to_json())
         return
     for path in report.written:
         click.echo(str(path))
@@ -620,7 +625,7 @@ def import_(files: tuple[Path, ...], out: Path, data_root: Path | None, force: b
 def schema() -> None:
     from generator.data.schema import data_schema
 
-    click.echo(json.dumps(data_schema(), ensure_ascii=False, indent=2))
+    _echo_json(data_schema())
 
 
 # --- vbgen init ------------------------------------------------------------------------------------
