@@ -16,6 +16,7 @@ from generator.data.yamlsource import Source
 from generator.errors import CombinedError, DataError, Place, UnknownIdError, VbgenError, suggest
 from generator.i18n import N_, _
 from generator.limits import inside, regular_file_stat
+from generator.nd30.dates import NoSuchDateError, read_typed_date
 from generator.nd30.recipients import ALL_UNITS
 
 ROOT_MARKER = "directory.yaml"
@@ -145,21 +146,13 @@ def validation_errors(
 def _date_message(text: str) -> tuple[str, str | None] | None:
     """What a clerk who typed a date as documents print it (15/3/2027), or a date that does not
     exist, is told; None for anything else."""
-    import datetime as dt
-    import re
-
-    m = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-        try:
-            iso = dt.date(year, month, day).isoformat()
-        except ValueError:
-            return _("ngày không hợp lệ: {text} không có thật", text=text.strip()), None
-        return _("ngày không hợp lệ: trong dữ liệu, ngày viết dạng năm-tháng-ngày"), _("viết {iso}", iso=iso)
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", text)
-    if m:
+    try:
+        day = read_typed_date(text)
+    except NoSuchDateError:
         return _("ngày không hợp lệ: {text} không có thật", text=text.strip()), None
-    return None
+    if day is None or "/" not in text:
+        return None
+    return _("ngày không hợp lệ: trong dữ liệu, ngày viết dạng năm-tháng-ngày"), _("viết {iso}", iso=day.isoformat())
 
 
 def _in_flow_mapping(source: Source, loc: Sequence[str | int]) -> bool:

@@ -75,6 +75,26 @@ def parse_short_date(text: str) -> dt.date | None:
     return _date(m["sy"], m["sm"], m["sd"]) if m else None
 
 
+class NoSuchDateError(ValueError):
+    """Written as a date, but no such day exists (31/02/2025)."""
+
+
+def read_typed_date(text: str) -> dt.date | None:
+    """A date as a clerk types it, short form (03/4/2024) or ISO (2024-04-03); None when the text is
+    neither form, NoSuchDateError when it is one of them but names no real day."""
+    text = text.strip()
+    m = _SHORT_RE.match(text)
+    parts = (m["sy"], m["sm"], m["sd"]) if m else None
+    if parts is None and (iso := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)):
+        parts = iso.groups()
+    if parts is None:
+        return None
+    day = _date(*parts)
+    if day is None:
+        raise NoSuchDateError(text)
+    return day
+
+
 def parse_long_date(text: str) -> dt.date | None:
     """`ngày 03 tháng 4 năm 2024` → the date; None when it is not one."""
     m = _LONG_RE.match(" ".join(unicodedata.normalize("NFC", text).split()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.i18n import _
+from generator.nd30.dates import NoSuchDateError, read_typed_date
 
 # What a clerk calls each field; keys not listed show their own name.
 LABELS = {
@@ -186,24 +186,17 @@ def fields(data: Mapping, id_choices: list[tuple[str, str]]) -> list[Field]:
     return out
 
 
-DATE_FORMS = (r"^(\d{1,2})/(\d{1,2})/(\d{4})$", r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-
 def read_date(path: str, text: str) -> dt.date | None:
     """A date typed as 03/4/2024 (as documents print it) or 2024-04-03; None when left empty."""
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return None
-    for i, form in enumerate(DATE_FORMS):
-        m = re.match(form, text)
-        if m:
-            a, b, c = (int(g) for g in m.groups())
-            day, month, year = (a, b, c) if i == 0 else (c, b, a)
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                raise FormError(path, _("ngày không có thật: {text}", text=text)) from None
-    raise FormError(path, _("ngày phải viết dạng ngày/tháng/năm, ví dụ 03/4/2024: '{text}'", text=text))
+    try:
+        day = read_typed_date(text)
+    except NoSuchDateError:
+        raise FormError(path, _("ngày không có thật: {text}", text=text.strip())) from None
+    if day is None:
+        raise FormError(path, _("ngày phải viết dạng ngày/tháng/năm, ví dụ 03/4/2024: '{text}'", text=text.strip()))
+    return day
 
 
 def _convert(kind: str, path: str, raw: Any, old: Any) -> Any:
