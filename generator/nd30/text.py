@@ -6,6 +6,7 @@ import contextvars
 import functools
 import math
 import re
+import types
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -407,7 +408,11 @@ def _compile(source: str) -> jinja2.Template:
     return environment().from_string(source)
 
 
-_SIMPLE_TAG = re.compile(r"\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z][A-Za-z0-9_]*))?[ \t]*\}\}")
+# {{ name }}, {{ name.key }} or {{ name('literal') }} (a text function called with one plain string)
+_SIMPLE_TAG = re.compile(
+    r"\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:\.([A-Za-z][A-Za-z0-9_]*)|\((?:'([^'\\{}\n]*)'|\"([^\"\\{}\n]*)\")\))?[ \t]*\}\}"
+)
 
 
 # Names Jinja reads as constants or operators, not as variables.
@@ -418,9 +423,11 @@ _JINJA_WORDS = frozenset(
 
 def _substituted(source: str, variables: Mapping[str, Any]) -> str | None:
     """What the sandbox renders for a text whose only tags are `{{ name }}` or `{{ name.key }}`
-    naming a text or a whole number (most data text: "năm {{ year }}"), without compiling it:
-    each value guarded as _guard does, in place of its tag. None for any other text (a filter, a
-    call, a statement, a name that is not there, another kind of value): the sandbox renders it."""
+    naming a text or a whole number (most data text: "năm {{ year }}"), or `{{ name('id') }}`
+    calling one of the text functions (cite, unit …) that returns one, without compiling it (a
+    compile costs milliseconds; most texts are new to a batch): each value guarded as _guard
+    does, in place of its tag. None for any other text (a filter, a statement, a name that is not
+    there, another kind of value, a call that fails): the sandbox renders it, and says why."""
     if "{%" in source or "{#" in source or "\n" in source or "\r" in source:
         return None
     out: list[str] = []
@@ -430,7 +437,15 @@ def _substituted(source: str, variables: Mapping[str, Any]) -> str | None:
             return None
         value = variables.get(m.group(1), _SIMPLE_TAG)
         key = m.group(2)
-        if key is not None:  # the sandbox reads a dict's key when the dict has no such attribute
+        literal = m.group(3) if m.group(3) is not None else m.group(4)
+        if literal is not None:  # only vbgen's own functions: data cannot hold one
+            if type(value) is not types.FunctionType:
+                return None
+            try:
+                value = value(literal)
+            except Exception:  # noqa: BLE001 - the sandbox calls it again and reports the error
+                return None
+        elif key is not None:  # the sandbox reads a dict's key when the dict has no such attribute
             if type(value) is not dict or key not in value or hasattr(value, key):
                 return None
             value = value[key]

@@ -6,9 +6,7 @@ import datetime as dt
 import functools
 import io
 import re
-import weakref
 import zipfile
-from copy import deepcopy as copy_element
 from dataclasses import dataclass, field
 from html import escape as html_escape
 from pathlib import Path
@@ -23,18 +21,13 @@ from generator.data.tables import TableData
 from generator.errors import TemplateError
 from generator.family.context import AppendixBlocks, Block, DocumentContext
 from generator.i18n import _
-from generator.nd30.header import wrap_name
 from generator.nd30.text import BoundedSandbox, ExpressionLimit, Rich, bounded_number, refuse_callable
-from generator.word.docxfmt import CELL_MARGIN_MM, TWIPS_PER_MM, Styles, qn, text_width_mm
+from generator.word import layout
+from generator.word.docxfmt import Styles
 from generator.word.package import read_package
 from generator.word.writer import compress_members, zip_members
 
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
-RULE_STYLES = {"VB Rule Short": 0.4, "VB Rule Full": 1.0}  # line length as a share of the text above
-ALIGN = {"left": 0, "center": 1, "right": 2}  # WD_ALIGN_PARAGRAPH values
-BOX_STYLES = {"VB Draft"}  # boxed paragraphs: the box hugs the text
-NAME_STYLES = ("VB Parent", "VB Agency")  # header names wrapped to their cell
-BOX_PADDING_MM = 3.0
 
 
 def template_dir() -> Path:
@@ -166,8 +159,7 @@ class PreparedTemplate:
     document_head: str  # document.xml up to <w:body>
     document_tail: str  # from </w:body>
     header_members: dict[str, str]  # relationship id → member name, for headers and footers
-    styles: Styles
-    text_width_mm: float
+    page: layout.Page  # its styles and text width, for the layout passes
     body_source: str = ""  # the body as Jinja source (part_source)
     tagged_parts: list[tuple[str, str, Any, str]] = field(default_factory=list)  # member, source, part, encoding
     raw: dict[str, Any] = field(default_factory=dict)  # members the same in every document, compressed once
@@ -196,7 +188,7 @@ def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
     }
     section = tpl.docx.sections[0]
     width = (section.page_width - section.left_margin - section.right_margin) / 36000
-    pt = PreparedTemplate(tpl, members, document[: m.start()], document[m.end() :], headers, Styles(tpl.docx), width)
+    pt = PreparedTemplate(tpl, members, document[: m.start()], document[m.end() :], headers, layout.Page(Styles(tpl.docx), width))
     pt.body_source = tpl.part_source(tpl.get_xml())
     # Headers and footers as docxtpl renders them (in its order); one without a tag gives the same
     # XML for every document, so it is rendered here once and compressed with the static members.
@@ -297,207 +289,14 @@ def render_input(inp: RenderInput, template: Path) -> bytes:
                 around=around.strip()[:200],
             )
         ) from None
-    body = pt.tpl.fix_tables(body_xml)
-    pt.tpl.docx_ids_index = 1000  # drawing ids numbered alike in every document
-    pt.tpl.fix_docpr_ids(body)
-    wrap_names(body, pt)
-    size_rules(body, pt)
-    shape_tables(body, inp.tables, pt)
+    body = layout.parse(body_xml)
+    layout.lay_out(body, inp.tables, pt.page)
     replaced = {
         "word/document.xml": (pt.document_head + etree.tostring(body, encoding="unicode") + pt.document_tail).encode(),
         "docProps/core.xml": core_properties(inp),
         **parts,
     }
     return zip_members([(name, replaced.get(name)) for name, _data in pt.members], pt.raw)
-
-
-# -- layout computed from the text -----------------------------------------------------------------
-
-
-def _text(p: Any) -> str:
-    return "".join(t.text or "" for t in p.iter(qn("w:t")))
-
-
-def _first_run(p: Any) -> Any | None:
-    return next((r for r in p.iter(qn("w:r")) if any((t.text or "").strip() for t in r.iter(qn("w:t")))), None)
-
-
-_WIDTHS: weakref.WeakKeyDictionary[Styles, dict[tuple, float]] = weakref.WeakKeyDictionary()
-
-
-def _width_of(p: Any, styles: Styles) -> float:
-    """The printed width of a paragraph's text (in its first run's font), remembered per styles,
-    paragraph style, run formatting and text: a batch sizes the same few texts again and again."""
-    run = _first_run(p)
-    text = _text(p).strip()
-    ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-    rpr = run.find(qn("w:rPr")) if run is not None else None
-    key = (ps.get(qn("w:val")) if ps is not None else None, etree.tostring(rpr) if rpr is not None else b"", text)
-    cache = _WIDTHS.setdefault(styles, {})
-    width = cache.get(key)
-    if width is None:
-        if len(cache) > 4096:  # a bound for a long-lived process; a batch needs a few hundred
-            cache.clear()
-        fmt = styles.run_format(p, run)
-        width = cache[key] = text_width_mm(text, fmt.size or 14, fmt.bold)
-    return width
-
-
-def _cell_width(tc: Any, pt: PreparedTemplate) -> float:
-    width = pt.text_width_mm
-    tcw = tc.find(qn("w:tcPr") + "/" + qn("w:tcW"))
-    if tcw is not None and tcw.get(qn("w:type")) in ("dxa", None) and tcw.get(qn("w:w")):
-        width = int(tcw.get(qn("w:w"))) / TWIPS_PER_MM - 2 * CELL_MARGIN_MM
-    return width
-
-
-def wrap_names(body: Any, pt: PreparedTemplate) -> None:
-    """Put an agency or chủ quản name too wide for its header cell over two lines, one paragraph
-    each, so that the rule under the name is sized from the longest line (and lint reads the same)."""
-    wanted = {pt.styles.style_id(n) for n in NAME_STYLES} - {None}
-    header = body.find(qn("w:tbl"))  # the header table comes first; no other table holds names
-    if header is None:
-        return
-    for tc in header.iter(qn("w:tc")):  # its cells
-        avail = _cell_width(tc, pt)
-        for p in [c for c in tc if c.tag == qn("w:p")]:
-            ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-            if ps is None or ps.get(qn("w:val")) not in wanted or not _text(p).strip():
-                continue
-            size, bold = _name_format(p, pt)
-            lines = wrap_name(_text(p).strip(), avail, functools.partial(_measure, size=size, bold=bold))
-            for line in reversed(lines[1:]):
-                copy = copy_element(p)
-                _set_text(copy, line)
-                p.addnext(copy)
-            if len(lines) > 1:
-                _set_text(p, lines[0])
-
-
-_NAME_FORMATS: dict[tuple[int, str, bytes], tuple[float, bool]] = {}
-
-
-def _name_format(p: Any, pt: PreparedTemplate) -> tuple[float, bool]:
-    """Size and boldness of a header name, resolved once per template, style and run format (every
-    document of a batch places its names in the same runs)."""
-    run = _first_run(p)
-    rpr = run.find(qn("w:rPr")) if run is not None else None
-    ps = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
-    key = (id(pt), ps.get(qn("w:val")) if ps is not None else "", etree.tostring(rpr) if rpr is not None else b"")
-    found = _NAME_FORMATS.get(key)
-    if found is None:
-        fmt = pt.styles.run_format(p, run)
-        found = _NAME_FORMATS[key] = (fmt.size or 14, bool(fmt.bold))
-    return found
-
-
-def _measure(text: str, size: float, bold: bool) -> float:
-    return text_width_mm(text, size, bold)
-
-
-def _set_text(p: Any, text: str) -> None:
-    """Make `text` the paragraph's only text, in its first text run's format."""
-    texts = list(p.iter(qn("w:t")))
-    for t in texts[1:]:
-        t.text = ""
-    texts[0].text = text
-
-
-def size_rules(body: Any, pt: PreparedTemplate) -> None:
-    """Set each rule line's length from the text above it (ND30: the agency name's rule 1/3-1/2 of
-    the name, the tiêu ngữ's as long as the tiêu ngữ, the trích yếu's 1/3-1/2 of it), and the
-    DỰ THẢO box to its text. Only the few paragraphs in a rule or box style are visited, each in
-    its container (the body or a table cell), and widths are remembered (see _width_of)."""
-    styles = pt.styles
-    wanted = {styles.style_id(n) for n in (*RULE_STYLES, *BOX_STYLES)} - {None}
-    w_p, w_ppr, w_tc, w_val = qn("w:p"), qn("w:pPr"), qn("w:tc"), qn("w:val")
-    for ps in body.iter(qn("w:pStyle")):
-        if ps.get(w_val) not in wanted:
-            continue
-        ppr = ps.getparent()
-        p = ppr.getparent() if ppr.tag == w_ppr else None
-        if p is None or p.tag != w_p or p.find(w_ppr + "/" + qn("w:pStyle")) is not ps:
-            continue
-        container = p.getparent()
-        if container is body:
-            avail = pt.text_width_mm
-        elif container is not None and container.tag == w_tc:
-            avail = _cell_width(container, pt)
-        else:
-            continue
-        style_name = styles.style_name(p) or ""
-        if style_name in BOX_STYLES and _text(p).strip():
-            _set_indent(p, max((avail - _width_of(p, styles) - 2 * BOX_PADDING_MM) / 2, 0))
-            continue
-        share = RULE_STYLES.get(style_name)
-        if share is None:
-            continue
-        # The text just above: the nearest paragraphs with text that share one style.
-        group: list[Any] = []
-        name = None
-        for q in p.itersiblings(w_p, preceding=True):
-            if not _text(q).strip():
-                continue
-            q_name = styles.style_name(q)
-            if group and q_name != name:
-                break
-            name = q_name
-            group.append(q)
-        if not group:
-            continue
-        length = min(max(_width_of(q, styles) for q in group), avail) * share
-        _set_indent(p, max((avail - length) / 2, 0))
-
-
-def shape_tables(body: Any, tables: list[TableData], pt: PreparedTemplate) -> None:
-    """Give each data table (style "VB Data Table", in body order) its column widths, alignment
-    and bold rows."""
-    if not tables:
-        return
-    data_style = pt.styles.style_id("VB Data Table")
-    placed = [t for t in body.iter(qn("w:tbl")) if _table_style(t) == data_style]
-    for tbl, data in zip(placed, tables, strict=False):
-        total = sum(data.widths) or 1.0
-        widths = [round(pt.text_width_mm * w / total * TWIPS_PER_MM) for w in data.widths]
-        for col, w in zip(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")), widths, strict=False):
-            col.set(qn("w:w"), str(w))
-        for r, tr in enumerate(tbl.findall(qn("w:tr"))):
-            for c, tc in enumerate(tr.findall(qn("w:tc"))[: len(widths)]):
-                tcw = _child(_child(tc, "w:tcPr", first=True), "w:tcW")
-                tcw.set(qn("w:w"), str(widths[c]))
-                tcw.set(qn("w:type"), "dxa")
-                if r == 0:
-                    continue
-                for p in tc.findall(qn("w:p")):
-                    if data.aligns[c] != "left":  # figures line up on the right, STT in the middle
-                        _child(_child(p, "w:pPr", first=True), "w:jc").set(qn("w:val"), data.aligns[c])
-                    if r - 1 in data.bold_rows:
-                        for run in p.iter(qn("w:r")):
-                            _child(_child(run, "w:rPr", first=True), "w:b")
-
-
-def _child(parent: Any, tag: str, *, first: bool = False) -> Any:
-    """`parent`'s child `tag`, made when missing (first in order for the *Pr elements)."""
-    el = parent.find(qn(tag))
-    if el is None:
-        el = etree.Element(qn(tag))
-        if first:
-            parent.insert(0, el)
-        else:
-            parent.append(el)
-    return el
-
-
-def _table_style(tbl: Any) -> str | None:
-    ts = tbl.find(qn("w:tblPr") + "/" + qn("w:tblStyle"))
-    return ts.get(qn("w:val")) if ts is not None else None
-
-
-def _set_indent(p: Any, side_mm: float) -> None:
-    """Indent a paragraph by `side_mm` on both sides (centres a rule or a box of that width)."""
-    ind = _child(_child(p, "w:pPr", first=True), "w:ind")
-    ind.set(qn("w:left"), str(round(side_mm * TWIPS_PER_MM)))
-    ind.set(qn("w:right"), str(round(side_mm * TWIPS_PER_MM)))
 
 
 # -- properties ----------------------------------------------------------------------------------
