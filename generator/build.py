@@ -434,6 +434,7 @@ def _render_one(
     loaded: LoadedDocument,
     index: int,
     out: Path,
+    resolved: Path,
     owner: int,
     strict: bool,
     template_folder: Path | None,
@@ -444,7 +445,7 @@ def _render_one(
     try:
         if strict and loaded.problems:
             raise DataError("--strict: " + "; ".join(loaded.problems))
-        target = safe_target(out, name)
+        target = safe_target(out, name, resolved)
         template = template_path(template_for(loaded.document.type), template_folder)
     except VbgenError as exc:
         done.error = exc
@@ -484,6 +485,7 @@ def _build_shard(
     pos = -1  # where in the batch we are: a load error comes before every document
     try:
         corpus = load(paths, parsed)
+        resolved = out.resolve()  # once for the shard, not for each document
         result.load_warnings = list(corpus.warnings)
         if shard == 0:
             _tell(("start", count_documents(corpus)))
@@ -498,7 +500,7 @@ def _build_shard(
                 seen = len(warnings)
             check_consistency(loaded, numbers)
             if index % shards == shard:
-                result.done.append(_render_one(corpus, loaded, index, out, owner, strict, template_folder))
+                result.done.append(_render_one(corpus, loaded, index, out, resolved, owner, strict, template_folder))
                 _tell(("done",))
             pos = index + 1
         if len(warnings) > seen:
@@ -696,11 +698,12 @@ def _place(
         for temp in temps:
             temp.unlink(missing_ok=True)
         raise OutputError(_("không ghi được tệp: {reason}", reason=exc.strerror), Place(out)) from None
+    folder = out.resolve()
     for d in done:
         if d.error is not None or d.temp is None:
             outcome = Outcome(d.name, d.source, None, "failed", d.error)
         else:
-            target = out.resolve() / d.name
+            target = folder / d.name
             try:
                 status = finalize(d.temp, target, force=force, hash_=d.hash, manifest=manifest)
                 outcome = Outcome(d.name, d.source, target, status)

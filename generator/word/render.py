@@ -30,6 +30,7 @@ from generator.word.writer import compress_members, zip_members
 NATIONAL = {"name": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto": "Độc lập - Tự do - Hạnh phúc"}
 
 
+@functools.lru_cache(maxsize=1)  # asked for each document of a batch; the install does not move
 def template_dir() -> Path:
     """The bundled templates: generator/templates/ once installed, templates/ in a checkout."""
     package = Path(__file__).resolve().parent.parent

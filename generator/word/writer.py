@@ -63,12 +63,13 @@ def output_name(doc: Document, issuer: Body, title: str, kind: str = "") -> str:
     return "-".join(p for p in parts if p) + ".docx"
 
 
-def safe_target(out: Path, name: str) -> Path:
-    """`out/name`, refusing any name that would leave `out`."""
+def safe_target(out: Path, name: str, resolved: Path | None = None) -> Path:
+    """`out/name`, refusing any name that would leave `out` (`resolved`: `out` with its links
+    resolved, when the caller has it: a batch resolves it once, not for each document)."""
     if "/" in name or "\\" in name or name.startswith(".") or name in ("", "..") or "\0" in name:
         raise OutputError(_("tên tệp đầu ra không an toàn: {name}", name=repr(name)))
-    target = (out / name).resolve()
-    if target.parent != out.resolve():
+    target = (out / name).resolve()  # a link planted at the name leads elsewhere: refused
+    if target.parent != (resolved or out.resolve()):
         raise OutputError(_("tên tệp đầu ra ra ngoài thư mục --out: {name}", name=repr(name)))
     return target
 
