@@ -133,7 +133,10 @@ def nd30_document(
         if kind == "CV":
             p = left.add_paragraph("V/v triển khai công tác văn thư")
             fmt(p, 12, align=WD_ALIGN_PARAGRAPH.CENTER)
-        cell_text(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True, False), ("Độc lập - Tự do - Hạnh phúc", 14, True, False)])
+        cell_text(
+            right,
+            [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True, False), ("Độc lập - Tự do - Hạnh phúc", 14, True, False)],
+        )
         add_shape(right.paragraphs[-1], line_shape_xml(62))
         p = right.add_paragraph("Tây Ninh, ngày 05 tháng 3 năm 2025")
         fmt(p, 14, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -86,7 +86,10 @@ def test_appendix_follows_the_signature_on_a_new_page(built: Path) -> None:
     assert title.text == "PHÂN CÔNG NHIỆM VỤ KIỂM TRA NĂM 2025"
     for p in (heading, title):
         assert p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER and p.style.font.bold
-    assert [note1.text, note2.text] == ["(Kèm theo Kế hoạch số 05/KH-SGTVT ngày 04/3/2025", "của Sở Giao thông vận tải)"]
+    assert [note1.text, note2.text] == [
+        "(Kèm theo Kế hoạch số 05/KH-SGTVT ngày 04/3/2025",
+        "của Sở Giao thông vận tải)",
+    ]
     for p in (note1, note2):
         assert p.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER and all(r.italic for r in p.runs if r.text)
     assert isinstance(table, Table)

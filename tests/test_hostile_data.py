@@ -325,7 +325,9 @@ def test_a_300_character_code_is_a_located_error(tmp_path: Path) -> None:
     directory.write_text(text.replace("    code: SGTVT\n", '    code: "' + "A" * 300 + '"\n', 1), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
-    assert re.search(r"directory\.yaml:\d+:\d+, trường 'bodies\.so-gtvt-tay-ninh\.code': quá dài: tối đa 30", result.output)
+    assert re.search(
+        r"directory\.yaml:\d+:\d+, trường 'bodies\.so-gtvt-tay-ninh\.code': quá dài: tối đa 30", result.output
+    )
     assert not (tmp_path / "out").exists()
 
 

@@ -95,7 +95,9 @@ def page_in_content_control(doc) -> None:
     header = doc.sections[0].header
     p = header.paragraphs[0]
     runs = list(p._p.iter(qn("w:r")))
-    sdt = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtPr><w:docPartObj><w:docPartGallery w:val='Page Numbers (Top of Page)'/></w:docPartObj></w:sdtPr><w:sdtContent/></w:sdt>")
+    sdt = parse_xml(
+        f"<w:sdt {nsdecls('w')}><w:sdtPr><w:docPartObj><w:docPartGallery w:val='Page Numbers (Top of Page)'/></w:docPartObj></w:sdtPr><w:sdtContent/></w:sdt>"
+    )
     content = sdt.find(qn("w:sdtContent"))
     inner = OxmlElement("w:p")
     ppr = OxmlElement("w:pPr")
@@ -175,7 +177,9 @@ def smart_tag_nam(doc) -> None:
     p = header_cells(doc)[1].paragraphs[0]
     r = p.runs[0]
     r.text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
-    tag = parse_xml(f'<w:smartTag {nsdecls("w")} w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="place"/>')
+    tag = parse_xml(
+        f'<w:smartTag {nsdecls("w")} w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="place"/>'
+    )
     nam = parse_xml(r._r.xml)
     nam.find(qn("w:t")).text = "NAM"
     tag.append(nam)
@@ -289,7 +293,6 @@ def trich_yeu_in_table(doc) -> None:
     summary._p.addprevious(t._tbl)
     for t_el in summary._p.iter(qn("w:t")):  # keep the run holding the drawn rule
         t_el.text = ""
-
 
 
 CLEAN: dict[str, tuple[Callable, str]] = {
@@ -503,8 +506,13 @@ def quyet_dinh(doc, *, last_basis_end: str = ";") -> None:
     lines = [
         ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH TÂY NINH", "center", True, False),
         ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;", "both", False, True),
-        ("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư"
-         + last_basis_end, "both", False, True),
+        (
+            "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư"
+            + last_basis_end,
+            "both",
+            False,
+            True,
+        ),
         ("Theo đề nghị của Chánh Văn phòng Ủy ban nhân dân tỉnh.", "both", False, True),
         ("QUYẾT ĐỊNH:", "center", True, False),
         ("Điều 1. Ban hành kèm theo Quyết định này Quy chế công tác văn thư.", "both", False, False),

@@ -322,8 +322,13 @@ def test_broken_yaml_is_shown_located_not_a_server_error(data: Path) -> None:
         r = client.post(f"/doc/{PLAN_DOC}/save-yaml", data={"csrf": _csrf(page), "opened": _opened(page), "yaml": text})
         assert r.status_code == 422, (text[-30:], r.status_code)
         assert "Chưa lưu" in r.text
-    assert "Tab" in client.post(f"/doc/{PLAN_DOC}/save-yaml", data={
-        "csrf": _csrf(page), "opened": _opened(page), "yaml": good.replace("  issuer:", "\tissuer:", 1)}).text
+    assert (
+        "Tab"
+        in client.post(
+            f"/doc/{PLAN_DOC}/save-yaml",
+            data={"csrf": _csrf(page), "opened": _opened(page), "yaml": good.replace("  issuer:", "\tissuer:", 1)},
+        ).text
+    )
     assert _digest(data / PLAN) == digest
 
 

@@ -8,6 +8,7 @@ import pytest
 from generator.errors import DataError
 from generator.nd30.text import _substituted, environment, render_text
 
+
 def _cite(ref_id: str) -> str:
     if ref_id == "none":
         raise ValueError("no such reference")

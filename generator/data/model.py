@@ -22,7 +22,9 @@ DocId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_./#@-]*$", max_length=200)
 ]  # may hold "/", "#", "@"
 Text = Annotated[str, StringConstraints(min_length=1)]
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$", max_length=30)]  # ký hiệu parts are short
+Code = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-zĐđ0-9]+(-[A-Za-zĐđ0-9]+)*$", max_length=30)
+]  # ký hiệu parts are short
 
 
 def _text_or_mapping(value: object) -> str:
@@ -274,7 +276,8 @@ class Signer(Strict):
     """Who signs and by what authority; the block's wording is computed from this."""
 
     authority: Literal["head", "deputy", "acting", "by_order", "by_delegation"] = Field(
-        "head", json_schema_extra={"enum": [*AUTHORITIES, *SIGNER_FORMS]}  # editors accept "KT." too
+        "head",
+        json_schema_extra={"enum": [*AUTHORITIES, *SIGNER_FORMS]},  # editors accept "KT." too
     )
     title: Text | None = None  # own title for by_order/by_delegation ("Chánh Văn phòng")
     also: list[Text] = Field(default_factory=list)  # a concurrent office under the titles: "Phó Chủ tịch UBND tỉnh"

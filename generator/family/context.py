@@ -439,7 +439,11 @@ def build_context(corpus: Corpus, loaded: LoadedDocument) -> DocumentContext:
         ],
         "recipients_heading": HEADING,
         "recipients": recipient_lines(
-            _with_assigned(doc.recipients, writer.assigned), issuer, drafting_unit, corpus.bodies, loaded.place("recipients")
+            _with_assigned(doc.recipients, writer.assigned),
+            issuer,
+            drafting_unit,
+            corpus.bodies,
+            loaded.place("recipients"),
         ),
         "typist": typist,
         "appendices": appendix_blocks(variables, loaded, corpus, writer),

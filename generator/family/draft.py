@@ -61,9 +61,7 @@ def successor(corpus: Corpus, body_id: str, year: int) -> str:
     (a body that ended without a successor is returned as it is: see `ended`)."""
     seen = {body_id}
     current = body_id
-    while (
-        (s := corpus.bodies[current].succeeded) is not None and s.by and s.date.year <= year and s.by not in seen
-    ):
+    while (s := corpus.bodies[current].succeeded) is not None and s.by and s.date.year <= year and s.by not in seen:
         seen.add(s.by)
         current = s.by
     return current
@@ -111,9 +109,7 @@ def _not_in_force(corpus: Corpus, ref_ids: set[str], year: int) -> list[str]:
     return [
         r
         for r in sorted(ref_ids)
-        if (ref := corpus.references.get(r)) is not None
-        and ref.valid_to is not None
-        and not in_force(ref, year)
+        if (ref := corpus.references.get(r)) is not None and ref.valid_to is not None and not in_force(ref, year)
     ]
 
 
@@ -161,9 +157,11 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
             gone = ended(corpus, issuer, year) if issuer in corpus.bodies else None
             if gone is not None:  # no body issues it any more: nothing to draft
                 fr.review.append(
-                    Later(N_(
-                        "{name} không còn từ ngày {date} và danh mục chưa ghi cơ quan kế thừa "
-                        "('succeeded: {{by: …}}'): không tạo dự thảo"),
+                    Later(
+                        N_(
+                            "{name} không còn từ ngày {date} và danh mục chưa ghi cơ quan kế thừa "
+                            "('succeeded: {{by: …}}'): không tạo dự thảo"
+                        ),
                         name=corpus.bodies[issuer].name,
                         date=short_date(gone),
                     )
@@ -173,7 +171,9 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
             old = _draft_plan(corpus, data["plan"], year, fr)
         elif "subplan" in keys:
             if str(data["subplan"].get("plan")) in ended_plans or _issuer_ended(corpus, data["subplan"], year):
-                fr.review.append(Later(N_("kế hoạch chính không còn cơ quan ban hành năm {year}: không tạo dự thảo"), year=year))
+                fr.review.append(
+                    Later(N_("kế hoạch chính không còn cơ quan ban hành năm {year}: không tạo dự thảo"), year=year)
+                )
                 continue
             old = _draft_subplan(corpus, data["subplan"], year, fr, file, tables, root)
         else:
@@ -216,9 +216,7 @@ def _bodies_of_year(corpus: Corpus, node: Any, year: int, fr: FileReport) -> Non
             new = successor(corpus, body_id, year)
             if ended(corpus, body_id, year) is not None:
                 del items[i]
-                fr.review.append(
-                    Later(N_("nơi nhận '{id}' không còn năm {year}: đã bỏ"), id=body_id, year=year)
-                )
+                fr.review.append(Later(N_("nơi nhận '{id}' không còn năm {year}: đã bỏ"), id=body_id, year=year))
             elif new != body_id:
                 if new in items:
                     del items[i]
@@ -234,7 +232,12 @@ def _bodies_of_year(corpus: Corpus, node: Any, year: int, fr: FileReport) -> Non
             if ended(corpus, str(body_id), year) is not None:
                 del deadline[key]
                 fr.review.append(
-                    Later(N_("hạn '{v}': cơ quan '{id}' không còn năm {year}: đã bỏ"), v=deadline.get("id"), id=body_id, year=year)
+                    Later(
+                        N_("hạn '{v}': cơ quan '{id}' không còn năm {year}: đã bỏ"),
+                        v=deadline.get("id"),
+                        id=body_id,
+                        year=year,
+                    )
                 )
             elif new != body_id:
                 deadline[key] = new
@@ -286,14 +289,16 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
         kept = next((u for u, x in body.units.items() if x.exists(year)), None)
         note = Later(N_("; tạm dùng '{unit}'"), unit=kept) if kept else ""
         fr.review.append(
-            Later(N_("đơn vị soạn thảo '{v}' không còn năm {year}{note}"), v=plan.get("drafted_by"), year=year, note=note)
+            Later(
+                N_("đơn vị soạn thảo '{v}' không còn năm {year}{note}"), v=plan.get("drafted_by"), year=year, note=note
+            )
         )
         if kept:
             plan["drafted_by"] = kept
     if plan.get("theme"):
         fr.review.append(
-            Later(N_(
-                "chủ đề năm '{theme}' là của năm {old}: thay bằng chủ đề năm {year}"),
+            Later(
+                N_("chủ đề năm '{theme}' là của năm {old}: thay bằng chủ đề năm {year}"),
                 theme=str(plan["theme"]),
                 old=old,
                 year=year,
@@ -306,8 +311,8 @@ def _draft_plan(corpus: Corpus, plan: Any, year: int, fr: FileReport) -> int:
         ref = corpus.references[ref_id]
         assert ref.valid_to is not None
         fr.review.append(
-            Later(N_(
-                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}"),
+            Later(
+                N_("văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}"),
                 ref_id=ref_id,
                 kind=ref.kind,
                 date=short_date(ref.valid_to),
@@ -399,8 +404,8 @@ def _draft_subplan(
         valid_to = corpus.references[ref_id].valid_to
         assert valid_to is not None
         fr.review.append(
-            Later(N_(
-                "văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}"),
+            Later(
+                N_("văn bản dẫn chiếu '{ref_id}' ({kind}) hết hiệu lực ngày {date}: không còn áp dụng năm {year}"),
                 ref_id=ref_id,
                 kind=corpus.references[ref_id].kind,
                 date=short_date(valid_to),

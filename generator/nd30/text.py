@@ -443,7 +443,7 @@ def _substituted(source: str, variables: Mapping[str, Any]) -> str | None:
                 return None
             try:
                 value = value(literal)
-            except Exception:  # noqa: BLE001 - the sandbox calls it again and reports the error
+            except Exception:  # the sandbox calls it again and reports the error
                 return None
         elif key is not None:  # the sandbox reads a dict's key when the dict has no such attribute
             if type(value) is not dict or key not in value or hasattr(value, key):

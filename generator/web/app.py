@@ -56,7 +56,9 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
             raise _RefusedError(413, _("dữ liệu gửi lên quá lớn"))
         data = await request.form(max_part_size=MAX_FORM_BYTES)
         if not hmac.compare_digest(str(data.get("csrf", "")), _csrf(request)):
-            raise _RefusedError(403, _("phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang này; hãy tải lại trang"))
+            raise _RefusedError(
+                403, _("phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang này; hãy tải lại trang")
+            )
         return data
 
     async def index(request: Request) -> Response:
@@ -192,7 +194,9 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
             raise _RefusedError(413, _("tệp tải lên quá lớn (tối đa {n} MB)", n=MAX_UPLOAD_BYTES // 2**20))
         form = await request.form(max_files=1, max_fields=10)
         if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request)):
-            raise _RefusedError(403, _("phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang này; hãy tải lại trang"))
+            raise _RefusedError(
+                403, _("phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang này; hãy tải lại trang")
+            )
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             return render(request, "import.html", status=400, imported=None, errors=[],
@@ -248,7 +252,9 @@ def create_app(root: Path | str, *, token: str | None = None, cache: Path | None
     if token:
         middleware.append(Middleware(_TokenGate, token=token))
     else:  # loopback: answer only to this machine's names (a page elsewhere cannot rebind its DNS to us)
-        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"]))
+        middleware.insert(
+            0, Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"])
+        )
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={
         VbgenError: lambda request, exc: render(request, "error.html", status=404, message=str(exc)),
         _RefusedError: lambda request, exc: render(request, "error.html", status=exc.status, message=exc.message),

@@ -55,6 +55,7 @@ def pages(data: bytes, cache: Path, name: str) -> list[Path]:
         if done:
             return done
         count = page_count(document)
+
         # One pdftoppm per page, two at a time: the machine has two cores.
         def render(n: int) -> None:
             subprocess.run(

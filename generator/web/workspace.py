@@ -24,7 +24,9 @@ from generator.word.render import prepare, render_input, template_path
 from generator.word.writer import write_atomic
 
 DOCUMENT_KEYS = ("plan", "subplan", "results")
-MAX_UPLOAD_BYTES = 20 * 2**20  # a typed plan is well under 1 MB; lint's own limits apply after  # top-level keys of a file that describes documents
+MAX_UPLOAD_BYTES = (
+    20 * 2**20
+)  # a typed plan is well under 1 MB; lint's own limits apply after  # top-level keys of a file that describes documents
 
 
 class ConflictError(OutputError):

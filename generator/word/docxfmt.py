@@ -162,7 +162,9 @@ class Styles:
         fonts: list[str | None] = []
         for slot in _FONT_SLOTS:
             fonts.append(self._font(chain, slot))
-        size = _first(chain, "w:sz", lambda e: _num(e.get(qn("w:val"))) / 2 if _num(e.get(qn("w:val"))) is not None else None)
+        size = _first(
+            chain, "w:sz", lambda e: _num(e.get(qn("w:val"))) / 2 if _num(e.get(qn("w:val"))) is not None else None
+        )
         bold = _first(chain, "w:b", _on)
         italic = _first(chain, "w:i", _on)
         color = _first(chain, "w:color", lambda e: e.get(qn("w:val")))

@@ -189,7 +189,9 @@ def prepared(path: str, _mtime_ns: int) -> PreparedTemplate:
     }
     section = tpl.docx.sections[0]
     width = (section.page_width - section.left_margin - section.right_margin) / 36000
-    pt = PreparedTemplate(tpl, members, document[: m.start()], document[m.end() :], headers, layout.Page(Styles(tpl.docx), width))
+    pt = PreparedTemplate(
+        tpl, members, document[: m.start()], document[m.end() :], headers, layout.Page(Styles(tpl.docx), width)
+    )
     pt.body_source = tpl.part_source(tpl.get_xml())
     # Headers and footers as docxtpl renders them (in its order); one without a tag gives the same
     # XML for every document, so it is rendered here once and compressed with the static members.
