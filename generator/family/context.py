@@ -188,7 +188,8 @@ class _BodyWriter:
         return self.corpus.body(body_id, self.loaded.place(*loc)).name
 
     def text(self, source: str, *loc: str | int) -> Rich:
-        return rich(source, self.variables, self.loaded.place(*loc))
+        # A text without {{ }} cannot fail to render: its place is not needed (nor worked out).
+        return rich(source, self.variables, self.loaded.place(*loc) if "{" in source else None)
 
     def paragraph_texts(self, source: str, *loc: str | int) -> list[Rich]:
         return [self.text(p, *loc) for p in paragraphs(source)]
