@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,6 +267,26 @@ class LazyPlace:
         return str(self.resolve())
 
 
+# The node trees of the last few files whose places were asked for (a batch locates its warnings
+# file by file): kept for a few files only, as a tree weighs ten times its text and a batch of a
+# thousand files would otherwise hold them all. Each entry holds its Source, so its id stays its own.
+_MARKS: OrderedDict[int, tuple[Source, Any]] = OrderedDict()
+_MARKS_KEPT = 8
+
+
+def _recent_marks(source: Source) -> Any:
+    """_marks(source.text), or False when the round-trip tree must answer."""
+    hit = _MARKS.get(id(source))
+    if hit is not None and hit[0] is source:
+        _MARKS.move_to_end(id(source))
+        return hit[1]
+    nodes = _marks(source.text) or False
+    _MARKS[id(source)] = (source, nodes)
+    while len(_MARKS) > _MARKS_KEPT:
+        _MARKS.popitem(last=False)
+    return nodes
+
+
 @dataclass
 class Source:
     """One loaded YAML file: its plain data, and (built when a place is needed) its round-trip
@@ -276,7 +297,6 @@ class Source:
     data: Any
     warnings: list[str] = field(default_factory=list)
     _tree: Any = None
-    _nodes: Any = None  # _marks(text), or False when the round-trip tree must answer
 
     @classmethod
     def load(cls, path: Path) -> Source:
@@ -329,9 +349,8 @@ class Source:
 
     def exact_place(self, loc: Sequence[str | int], field_path: str | None = None) -> Place:
         """The place of the value at `loc`; as deep as the tree goes (a missing key: its parent)."""
-        if self._tree is None and self._nodes is None:
-            self._nodes = _marks(self.text) or False
-        found = _mark_of(self._nodes, loc) if self._tree is None and self._nodes is not False else None
+        nodes = _recent_marks(self) if self._tree is None else False
+        found = _mark_of(nodes, loc) if nodes is not False else None
         line, col = found if found is not None else self._tree_mark(loc)
         return Place(
             self.path,
