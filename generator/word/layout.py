@@ -102,7 +102,7 @@ def fit_grids(tree: Any) -> None:
                 for _i in range(to_add):
                     etree.SubElement(grid, GRIDCOL, {W_W: str(int(new_average))})
             columns = list(grid.iterchildren(GRIDCOL))
-        spanned = max((sum(_span(c) for c in cells) for cells in rows), default=0)
+        spanned = max((_row_width(cells) for cells in rows), default=0)
         to_remove = len(columns) - spanned
         if to_remove > 0:
             removed = 0.0
@@ -113,6 +113,13 @@ def fit_grids(tree: Any) -> None:
             extra = int(removed / len(left)) if left else 0
             for c in left:
                 c.set(W_W, str(int(float(c.get(W_W)) + extra)))
+
+
+def _row_width(cells: list[Any]) -> int:
+    """The grid columns a row's cells take (most rows merge none: one look finds no gridSpan)."""
+    if not any(True for c in cells for _span_el in c.iter(GRIDSPAN)):
+        return len(cells)
+    return sum(_span(c) for c in cells)
 
 
 def _span(tc: Any) -> int:
