@@ -287,9 +287,22 @@ def iter_jobs(corpus: Corpus, warnings: list[str], prior: list[VbgenError] | Non
         names[name] = data_file(loaded)
         yield Job(loaded, template_for(loaded.document.type), ctx, name)
     collector.close()
-    errors = [e for e in errors if e.message not in seen]
+    errors = [e for e in _distinct(errors) if e.message not in seen]
     if errors:
         raise combined(errors)
+
+
+def _distinct(errors: list[VbgenError]) -> list[VbgenError]:
+    """Each error once: documents derived from one plan (its sub-plans, its reports) inherit its
+    faults, which are placed at the plan's line, so one fault met in each of them is one error."""
+    seen: set[tuple[str, str, str | None]] = set()
+    out = []
+    for error in errors:
+        key = (error.message, str(error.place or ""), error.hint)
+        if key not in seen:
+            seen.add(key)
+            out.append(error)
+    return out
 
 
 def _documents_collecting(

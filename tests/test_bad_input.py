@@ -86,3 +86,48 @@ def test_several_errors_reported_together(data_copy: Path, tmp_path: Path) -> No
     code, output = run_build(data_copy, tmp_path / "out")
     assert code == 2
     assert output.count("lỗi:") >= 2 and "plan.number" in output and "plan.date" in output
+
+
+# A signer fault is one fault of the user's data, however many documents inherit that signer (the
+# plan's sub-plans, its reports): it is reported once, at the user's line, never in the catalogue.
+SIGNER_FAULTS = {
+    "by-order-without-title": (
+        lambda data: break_plan(data, "    authority: deputy\n", "    authority: TL.\n"),
+        "người ký thừa lệnh/thừa ủy quyền cần 'title'",
+    ),
+    "agency-without-deputy-title": (
+        lambda data: (data / "directory.yaml").write_text(
+            (data / "directory.yaml").read_text(encoding="utf-8").replace("    deputy_title: Phó Giám đốc\n", "", 1),
+            encoding="utf-8",
+        ),
+        "chưa có 'deputy_title'",
+    ),
+}
+
+
+def build_errors(data: Path, out: Path) -> tuple[int, str]:
+    """The exit code and stderr alone (click's `output` holds stderr too: errors would count twice)."""
+    result = CliRunner().invoke(main, ["build", str(data), "--out", str(out)])
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize("case", sorted(SIGNER_FAULTS))
+def test_signer_fault_reported_once_at_the_users_line(case: str, data_copy: Path, tmp_path: Path) -> None:
+    breaking, words = SIGNER_FAULTS[case]
+    breaking(data_copy)
+    code, output = build_errors(data_copy, tmp_path / "out")
+    assert code == 2, output
+    errors = [line for line in output.splitlines() if line.startswith("lỗi:")]
+    assert len(errors) == 1, output
+    assert words in errors[0] and f"{PLAN}:12:" in errors[0] and "trường 'plan.signer'" in errors[0], output
+    assert "danh mục có sẵn" not in output, output
+
+
+def test_signer_of_a_subplan_file_is_placed_there(data_copy: Path, tmp_path: Path) -> None:
+    """A sub-plan file's own signer is the one at fault: its error names that file, once."""
+    sub = data_copy / PLAN.parent / "thanh-tra-kiem-tra.yaml"
+    sub.write_text(sub.read_text(encoding="utf-8") + "  signer: {authority: TUQ.}\n", encoding="utf-8")
+    code, output = build_errors(data_copy, tmp_path / "out")
+    errors = [line for line in output.splitlines() if line.startswith("lỗi:")]
+    assert code == 2 and len(errors) == 1, output
+    assert "thanh-tra-kiem-tra.yaml:" in errors[0] and "trường 'subplan.signer'" in errors[0], output

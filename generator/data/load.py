@@ -182,12 +182,18 @@ class LoadedDocument:
     problems: list[str] = field(default_factory=list)  # warnings that --strict turns into failures
 
     def place(self, *loc: str | int) -> Place:
+        source, path = self.origin(*loc)
+        return source.place(path)
+
+    def origin(self, *loc: str | int) -> tuple[Source, tuple[str | int, ...]]:
+        """The file and the path in it that the value at `loc` came from: a document derived from
+        this one points a field it inherits there, so its errors name the user's line."""
         for size in (3, 2, 1):
             key = tuple(loc[:size])
             if len(loc) >= size and key in self.origins:
                 source, base = self.origins[key]
-                return source.place((*base, *loc[size:]))
-        return self.source.place((*self.base, *loc))
+                return source, (*base, *loc[size:])
+        return self.source, (*self.base, *loc)
 
     @property
     def doc_id(self) -> str:

@@ -207,6 +207,8 @@ def subplans(corpus: Corpus, main: LoadedDocument, warnings: list[str]) -> Itera
         origins: dict = {
             ("basis",): (main.source, (*main.base, "subplans", index)),
             ("recipients",): (kind_source, (*kind_base, "reports_to")),
+            # The signer is the main plan's unless the sub-plan file gives its own (a kind has none).
+            ("signer",): (sub.source, (*sub.base, "signer")) if spec and spec.signer else main.origin("signer"),
         }
         for i in range(len(sections)):
             origins[("sections", i)] = (kind_source, (*kind_base, "sections", i))

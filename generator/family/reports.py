@@ -21,6 +21,7 @@ from generator.data.model import (
     Target,
     TargetResult,
 )
+from generator.data.yamlsource import Source
 from generator.errors import DataError, Place, suggest
 from generator.family.context import target_figure, target_phrase, text_variables
 from generator.family.derive import subject_of
@@ -266,8 +267,19 @@ def results_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
         typist=spec.typist,
     )
     return LoadedDocument(
-        report, res.source, res.base, parent=plan, extra={"plan_item": _lookup(items.texts)}, problems=problems
+        report,
+        res.source,
+        res.base,
+        parent=plan,
+        extra={"plan_item": _lookup(items.texts)},
+        problems=problems,
+        origins={("signer",): _signer_origin(plan, res)},
     )
+
+
+def _signer_origin(plan: LoadedDocument, res: LoadedResults) -> tuple[Source, tuple[str | int, ...]]:
+    """Where a report's signer is written: the results file's own, else the plan's it inherits."""
+    return (res.source, (*res.base, "signer")) if res.results.signer else plan.origin("signer")
 
 
 def _lookup(texts: dict[str, str]) -> Any:
@@ -397,7 +409,14 @@ def scoring_report(corpus: Corpus, plan: LoadedDocument, res: LoadedResults) -> 
         recipients=_recipients(doc, deadline, None),
         drafted_by=res.results.drafted_by or doc.drafted_by,
     )
-    return LoadedDocument(report, res.source, (*res.base, "scoring"), parent=plan, problems=problems)
+    return LoadedDocument(
+        report,
+        res.source,
+        (*res.base, "scoring"),
+        parent=plan,
+        problems=problems,
+        origins={("signer",): _signer_origin(plan, res)},
+    )
 
 
 def reports(corpus: Corpus, plan: LoadedDocument) -> Iterator[LoadedDocument]:
