@@ -693,15 +693,26 @@ def init(out: Path, assume_yes: bool, force: bool, **given: object) -> None:  # 
                 if check is not None and value:
                     check(value)  # type: ignore[operator]
             except VbgenError as exc:
-                raise click.BadParameter(exc.message) from None
+                raise click.BadParameter(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
             return value
 
         return click.prompt(text, default=default, value_proc=None if "type" in kw else proc, **kw)
 
     try:
-        province = str(ask("province", _("Tỉnh, thành phố (ví dụ: Tây Ninh)"))).strip()
+        # The year decides whether a province merged away in 2025 may be named: the one given, else
+        # the default (asked later), which is after the reorganisation.
+        year_given = given.get("year") or lib.this_year()
+        province, taken = lib.resolve_province(
+            str(ask("province", _("Tỉnh, thành phố (ví dụ: Tây Ninh)"), None,
+                    lambda v: lib.resolve_province(v, year_given))),  # type: ignore[arg-type]
+            year_given,  # type: ignore[arg-type]
+        )  # fmt: skip
+        if taken:
+            click.echo(taken, err=True)
         choices = lib.agency_choices()
         agency = given.get("agency")
+        if agency is not None and agency != lib.TYPED_AGENCY and agency not in lib.listed_bodies():
+            raise lib.unknown_agency(str(agency))  # before asking what only a known agency would need
         if agency is None and not assume_yes:
             click.echo(_("Cơ quan ban hành (sau sắp xếp năm 2025):"))
             for i, body in enumerate(choices, start=1):
@@ -710,9 +721,9 @@ def init(out: Path, assume_yes: bool, force: bool, **given: object) -> None:  # 
                 )
             click.echo("   0. " + _("cơ quan khác (gõ tên)"))
             pick = click.prompt(_("Chọn số"), type=click.IntRange(0, len(choices)), default=1)
-            agency = choices[pick - 1].key if pick else "khac"
+            agency = choices[pick - 1].key if pick else lib.TYPED_AGENCY
         agency = str(agency or "so-noi-vu")
-        typed = agency == "khac"
+        typed = agency == lib.TYPED_AGENCY
         name = given.get("name")
         if typed or agency == "ubnd-xa":
             label = (

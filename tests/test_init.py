@@ -201,3 +201,109 @@ def test_a_centrally_run_city(tmp_path: Path) -> None:
     assert "Hà Nội, ngày      tháng      năm 2026" in got and "- UBND thành phố;" in got
     directory = (tmp_path / "data" / "directory.yaml").read_text(encoding="utf-8")
     assert "name: Thành ủy Hà Nội" in directory and "name: Thanh tra thành phố" in directory
+
+
+# --- the province and the agency as typed (QA: a province merged away, no diacritics, unknown ids) ---
+
+
+def init_args(tmp_path: Path, province: str, *more: str, year: str = "2026") -> list[str]:
+    return ["init", "--out", str(tmp_path / "data"), "--province", province, "--agency", "so-tu-phap",
+            "--year", year, "--subplans", "none", "--yes", *more]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "taken", "header"),
+    [("Tay Ninh", "tỉnh Tây Ninh", "UBND TỈNH TÂY NINH"), ("TÂY NINH", "tỉnh Tây Ninh", "UBND TỈNH TÂY NINH"),
+     ("tinh tay ninh", "tỉnh Tây Ninh", "UBND TỈNH TÂY NINH"),
+     ("ha noi", "thành phố Hà Nội", "UBND THÀNH PHỐ HÀ NỘI"),  # a city: "thành phố", not "tỉnh"
+     ("TP HCM", "thành phố Hồ Chí Minh", "UBND THÀNH PHỐ HỒ CHÍ MINH")],
+)  # fmt: skip
+def test_a_province_typed_without_diacritics_is_the_province_it_means(
+    tmp_path: Path, typed: str, taken: str, header: str
+) -> None:
+    result = CliRunner().invoke(main, init_args(tmp_path, typed))
+    assert result.exit_code == 0, result.output
+    assert f"đã hiểu '{typed}' là {taken}" in result.stderr, result.stderr  # it says which it took
+    got = lines(build_and_lint(tmp_path / "data", tmp_path / "out")[0])
+    assert " ".join(got[:3]).startswith(header), got[:3]  # a long name is put over two lines
+    directory = (tmp_path / "data" / "directory.yaml").read_text(encoding="utf-8")
+    assert typed not in directory
+
+
+def test_a_province_typed_as_written_is_taken_silently(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, init_args(tmp_path, "Tây Ninh"))
+    assert result.exit_code == 0 and "'Tây Ninh'" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(("old", "new"), [("Long An", "tỉnh Tây Ninh"), ("long an", "tỉnh Tây Ninh"),
+                                          ("Bình Dương", "thành phố Hồ Chí Minh"), ("Ha Giang", "tỉnh Tuyên Quang")])  # fmt: skip
+def test_a_province_merged_away_in_2025_is_refused_naming_its_successor(tmp_path: Path, old: str, new: str) -> None:
+    result = CliRunner().invoke(main, init_args(tmp_path, old))
+    assert result.exit_code == 2, result.output
+    assert "01/7/2025" in result.stderr and new in result.stderr, result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_plan_before_the_reorganisation_keeps_the_old_province(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, init_args(tmp_path, "long an", year="2024"))
+    assert result.exit_code == 0, result.output
+    directory = YAML(typ="safe").load((tmp_path / "data" / "directory.yaml").read_text(encoding="utf-8"))["bodies"]
+    assert directory["ubnd-tinh-long-an"]["name"] == "Ủy ban nhân dân tỉnh Long An"
+
+
+def test_the_library_refuses_a_merged_province_too(tmp_path: Path) -> None:
+    from generator.errors import DataError
+
+    with pytest.raises(DataError, match="Tây Ninh"):
+        init(InitSpec(province="Long An", agency="so-tu-phap", year=2025), tmp_path / "data")
+
+
+@pytest.mark.parametrize(("typed", "words"), [("Tây Nin", "Tây Ninh"), ("Xyzabc", "Tây Ninh")])
+def test_an_unknown_province_is_refused_with_suggestions(tmp_path: Path, typed: str, words: str) -> None:
+    result = CliRunner().invoke(main, init_args(tmp_path, typed))
+    assert result.exit_code == 2, result.output
+    assert f"'{typed}'" in result.stderr and words in result.stderr, result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_prompts_ask_the_province_again_until_it_exists(tmp_path: Path) -> None:
+    answers = ["Long An", "Tay Ninh", "", "", "", "", "KT.", "", "2026", "", ""]
+    result = CliRunner().invoke(main, ["init", "--out", str(tmp_path / "data"), "--agency", "so-tu-phap"],
+                                input="\n".join(answers) + "\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "01/7/2025: đã nhập vào tỉnh Tây Ninh" in result.output  # Long An: refused, asked again
+    assert "đã hiểu 'Tay Ninh' là tỉnh Tây Ninh" in result.output
+    assert (tmp_path / "data" / "so-tu-phap-tay-ninh" / "2026" / "ke-hoach.yaml").is_file()
+
+
+@pytest.mark.parametrize(("typed", "close"), [("so-noi-vuu", "so-noi-vu"), ("so-noi-vu-tay-ninh", "so-noi-vu"),
+                                              ("Sở Tư pháp", "so-tu-phap")])  # fmt: skip
+@pytest.mark.parametrize("yes", [True, False])
+def test_an_unknown_agency_says_so_with_close_ids_and_how_to_give_a_new_one(
+    tmp_path: Path, typed: str, close: str, yes: bool
+) -> None:
+    args = ["init", "--out", str(tmp_path / "data"), "--province", "Tây Ninh", "--agency", typed, "--year", "2026"]
+    result = CliRunner().invoke(main, args + (["--yes"] if yes else []), input="")
+    assert result.exit_code == 2, result.output
+    assert "thiếu --code" not in result.output and "Chữ viết tắt" not in result.output  # nothing asked
+    assert f"không có cơ quan '{typed}'" in result.stderr and close in result.stderr, result.stderr
+    for flag in ("--agency khac", "--name", "--code", "--units"):
+        assert flag in result.stderr, flag
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_shipped_provinces_are_the_34_of_2025_and_their_keys_do_not_collide() -> None:
+    from ruamel.yaml import YAML
+
+    from generator.family.init import province_key, provinces
+
+    known = provinces()
+    current = set(known.current.values())
+    assert len(current) == 34 and sum(p.city for p in current) == 6  # 28 provinces, 6 cities
+    assert len(known.former) == 30  # 29 merged away (52 into 23) and Thừa Thiên Huế, now Huế
+    assert not set(known.current) & set(known.former)
+    raw = YAML(typ="safe").load(
+        (Path(__file__).resolve().parents[1] / "generator" / "data" / "province-bodies.yaml").read_text("utf-8")
+    )["provinces"]["current"]
+    names = [*raw, *(old for e in raw.values() if e for old in e.get("merged", []))]
+    assert len({province_key(n) for n in names}) == len(names)  # no two names read alike without diacritics

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -65,6 +67,111 @@ def fill(text: str, province: str, commune: str = "") -> str:
     return text.replace("{province}", name).replace("{commune}", commune)
 
 
+# --- provinces --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Province:
+    """A province or centrally-run city of the shipped list (province-bodies.yaml, `provinces`)."""
+
+    name: str  # Tây Ninh, Hà Nội
+    city: bool = False
+
+    @property
+    def typed(self) -> str:
+        """As `vbgen init` writes it and fill() reads it: "Tây Ninh", "Thành phố Hà Nội"."""
+        return f"Thành phố {self.name}" if self.city else self.name
+
+    @property
+    def named(self) -> str:
+        """As running text names it: "tỉnh Tây Ninh", "thành phố Hà Nội"."""
+        return f"{'thành phố' if self.city else 'tỉnh'} {self.name}"
+
+
+@dataclass(frozen=True)
+class Provinces:
+    """The provinces from `since` on, and what became of the former ones."""
+
+    since: dt.date
+    current: dict[str, Province]  # by province_key() of its name and aliases
+    former: dict[str, tuple[str, Province | None]]  # key → (its name, the province it became part of)
+
+
+_LEVEL_WORDS = re.compile(r"^(tinh|thanh pho|tp)\b\.?\s*")
+
+
+def province_key(text: str) -> str:
+    """A name as compared: no diacritics, case, level word ("tỉnh", "thành phố", "TP.") or
+    punctuation: "Tỉnh Tây Ninh", "tay ninh", "TÂY NINH" → "tayninh"."""
+    text = unicodedata.normalize("NFD", text.strip().lower().replace("đ", "d"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _LEVEL_WORDS.sub("", " ".join(text.split()))
+    return "".join(c for c in text if c.isalnum())
+
+
+def provinces() -> Provinces:
+    """The shipped list of provinces (the 2025 reorganisation), keyed for matching typed names."""
+    from ruamel.yaml import YAML
+
+    with resources.files("generator.data").joinpath("province-bodies.yaml").open("r", encoding="utf-8") as fh:
+        data = YAML(typ="safe").load(fh)["provinces"]
+    current: dict[str, Province] = {}
+    former: dict[str, tuple[str, Province | None]] = {}
+    for name, entry in data["current"].items():
+        entry = entry or {}
+        province = Province(name, bool(entry.get("city")))
+        for alias in (name, *entry.get("aliases", [])):
+            current[province_key(alias)] = province
+        for old in entry.get("merged", []):
+            former[province_key(old)] = (old, province)
+    for old in data.get("ended") or []:
+        former[province_key(old)] = (old, None)
+    return Provinces(data["since"], current, former)
+
+
+def resolve_province(text: str, year: int | None = None) -> tuple[str, str | None]:
+    """The province a typed name means, as init writes it ("Tây Ninh", "Thành phố Hà Nội"), and a
+    line saying which was taken when it was not typed so. A name the 2025 reorganisation removed
+    is refused for a plan of a year that reaches `since` (an undated draft is taken at its year's
+    end, so 2025 on), naming the province it became part of; an unknown name, with the closest."""
+    typed = " ".join(unicodedata.normalize("NFC", text).split())
+    if not typed:
+        raise DataError(_("cần tên tỉnh, thành phố (--province)"), Place(None))
+    known = provinces()
+    key = province_key(typed)
+    province = known.current.get(key)
+    if province is None and key in known.former:
+        old, became = known.former[key]
+        if year is None or dt.date(year, 12, 31) >= known.since:
+            since = f"{known.since.day:02d}/{known.since.month}/{known.since.year}"
+            if became is None:
+                raise DataError(
+                    _("tỉnh {old} không còn từ {since} (sắp xếp đơn vị hành chính năm 2025); dùng tên tỉnh, "
+                      "thành phố mới", old=old, since=since),
+                    Place(None),
+                )  # fmt: skip
+            raise DataError(
+                _("tỉnh {old} không còn từ {since}: đã nhập vào {new}; kế hoạch từ năm {year} dùng --province "
+                  "\"{name}\"", old=old, since=since, new=became.named, year=known.since.year, name=became.name),
+                Place(None),
+            )  # fmt: skip
+        province = Province(old)  # a plan from before the reorganisation keeps the province of its time
+    if province is None:
+        names = [p.name for p in dict.fromkeys(known.current.values())]
+        by_key = {province_key(n): n for n in names}
+        close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.7)]
+        raise DataError(
+            _("không có tỉnh, thành phố '{typed}' trong danh sách sau sắp xếp năm 2025", typed=typed),
+            Place(None),
+            _("có phải: {names}?", names=", ".join(close))
+            if close
+            else _("các tỉnh, thành phố: {names}", names=", ".join(sorted(names, key=province_key))),
+        )
+    if province.typed == typed:
+        return typed, None
+    return province.typed, _("đã hiểu '{typed}' là {province}", typed=typed, province=province.named)
+
+
 def listed_bodies() -> dict[str, ListedBody]:
     """The shipped list, each entry completed from the defaults of its kind."""
     from ruamel.yaml import YAML
@@ -95,6 +202,31 @@ def listed_bodies() -> dict[str, ListedBody]:
 def agency_choices() -> list[ListedBody]:
     """The bodies a clerk may pick as the issuing agency (Party bodies are only recipients)."""
     return [b for b in listed_bodies().values() if b.kind != "party"]
+
+
+TYPED_AGENCY = "khac"  # --agency khac: an agency not in the list, described by the flags below
+
+
+def unknown_agency(key: str) -> DataError:
+    """The error for an --agency that is not in the list: the closest ids (an id with the province
+    appended, or the agency's name typed, are matched too), and how to describe a new agency."""
+    choices = {b.key: b for b in agency_choices()}
+    slug = slugify(key)
+    close = [k for k in choices if slug == k or slug.startswith(k + "-")] or difflib.get_close_matches(
+        slug, list(choices), n=3, cutoff=0.6
+    )
+    known = (
+        _("có phải: {ids}?", ids=", ".join(f"{k} ({choices[k].label()})" for k in close))
+        if close
+        else _("các mã trong danh sách: {ids}.", ids=", ".join(choices))
+    )
+    return DataError(
+        _("không có cơ quan '{key}' trong danh sách cơ quan của tỉnh sau sắp xếp năm 2025; {known} "
+          "Một cơ quan không có trong danh sách: --agency {typed} --name \"Tên cơ quan\" --code MÃ --units "
+          "\"Văn phòng (VP)\"; thêm --head-title, --deputy-title khi chức danh không phải Giám đốc, Phó Giám đốc",
+          key=key, known=known, typed=TYPED_AGENCY),
+        Place(None),
+    )  # fmt: skip
 
 
 def unit_id(name: str) -> str:
@@ -330,11 +462,7 @@ def directory(spec: InitSpec) -> tuple[str, dict[str, dict], dict[str, dict[str,
     bodies = listed_bodies()
     slug = _province_slug(spec.province)
     if spec.agency and spec.agency not in bodies:
-        raise DataError(
-            _("không có cơ quan '{key}' trong danh sách; dùng một trong: {keys}", key=spec.agency,
-              keys=", ".join(b.key for b in agency_choices())),
-            Place(None),
-        )  # fmt: skip
+        raise unknown_agency(spec.agency)
     province_id = f"ubnd-tinh-{slug}"
     listed = bodies.get(spec.agency) if spec.agency else None
     agency, agency_comments, agency_id = _agency_entry(spec, listed, province_id)
@@ -547,8 +675,7 @@ def init(spec: InitSpec, out: Path | str, *, force: bool = False) -> InitResult:
     out = Path(out)
     if spec.code:
         spec.code = check_code(spec.code)
-    if not spec.province.strip():
-        raise DataError(_("cần tên tỉnh, thành phố (--province)"), Place(None))
+    spec.province, _note = resolve_province(spec.province, spec.year)
     agency_id, entries, comments, _province = directory(spec)
     parent = entries[agency_id].get("parent")
     plan, plan_comments = plan_data(spec, agency_id, entries[agency_id], parent)
