@@ -131,3 +131,88 @@ def test_succession(data_copy: Path, tmp_path: Path) -> None:
     assert any(
         p.name == "2024-22-KH-SGTVT-dan-van-chinh-quyen.docx" for p in build([data_copy], tmp_path / "o24").written
     )
+
+
+def _comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+def test_comments_stating_the_old_year_are_updated_or_dropped(tmp_path: Path) -> None:
+    """The bundled data's comments: the plan's header describes last year's document (its number
+    and date): dropped; the example rotation list's "for 2024": the new year; the rest untouched."""
+    from .helpers import DATA
+
+    result = run("draft", str(DATA), "--year", "2027", "--out", str(tmp_path / "d"))
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "d" / "so-gtvt-tay-ninh" / "2027"
+    for drafted in folder.glob("*.yaml"):
+        own = [c for c in _comments(drafted.read_text(encoding="utf-8")) if not c.startswith("# - ")]
+        assert not [c for c in own if "2024" in c], drafted  # the XEM LẠI list names last year's citations
+    plan = _comments((folder / "ke-hoach-dan-van.yaml").read_text(encoding="utf-8"))
+    source = _comments((DATA / "so-gtvt-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml").read_text(encoding="utf-8"))
+    assert [c for c in plan if not c.startswith(("# XEM LẠI", "# - "))] == source[1:]  # only the header went
+    rotation = (folder / "chuyen-doi-vi-tri.yaml").read_text(encoding="utf-8")
+    assert (
+        "# DỮ LIỆU VÍ DỤ (example data): the rotation list of Sở GTVT for 2027 is not public; the names\n" in rotation
+    )
+    assert "# below are placeholders. The table is read from the Excel file beside this one.\n" in rotation
+    assert "bỏ ghi chú nói về văn bản năm 2024: 'Kế hoạch số 22/KH-SGTVT" in result.output  # the summary says so
+    # Facts are copied as they are, their years included.
+    for name in ("directory.yaml", "references.yaml"):
+        assert (tmp_path / "d" / name).read_bytes() == (DATA / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("# Kế hoạch năm 2024 của Sở.\n", "# Kế hoạch năm 2026 của Sở.\n"),
+        ("# Theo Kế hoạch số 5/KH-UBND ngày 02/01/2024. Chỉ tiêu năm 2024 giữ nguyên.\n",
+         "# Chỉ tiêu năm 2026 giữ nguyên.\n"),  # the dated document goes, the sentence about the year stays
+        ("# Nghị định số 59/2024/NĐ-CP quy định.\n", ""),
+        ("# Dẫn kh-859-ubnd-2024 và kỳ 2024-2025; đường dẫn so-x/2024/a.\n",
+         "# Dẫn kh-859-ubnd-2024 và kỳ 2024-2025; đường dẫn so-x/2024/a.\n"),  # ids, spans, paths: not the year
+        ("# Năm 2023 và 12024 không đổi.\n", "# Năm 2023 và 12024 không đổi.\n"),
+    ],
+)  # fmt: skip
+def test_a_comment_in_a_drafted_file(tmp_path: Path, comment: str, expected: str) -> None:
+    from .helpers import DATA
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("directory.yaml", "references.yaml"):
+        (data / name).write_bytes((DATA / name).read_bytes())
+    plan = (DATA / "so-tu-phap-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml").read_text(encoding="utf-8")
+    target = data / "so-tu-phap-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml"
+    target.parent.mkdir(parents=True)
+    inner = "  # Nội dung năm 2024 (ghi chú trong tệp).\n"
+    target.write_text(comment + plan.replace("\n  sections:", "\n" + inner + "  sections:", 1), encoding="utf-8")
+    result = run("draft", str(data), "--year", "2026", "--out", str(tmp_path / "d"))
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "d" / "so-tu-phap-tay-ninh" / "2026" / "ke-hoach-dan-van.yaml").read_text(encoding="utf-8")
+    own = text.split("# DỮ LIỆU VÍ DỤ")[0].split("\n")
+    own = "".join(line + "\n" for line in own if line and not line.startswith(("# XEM LẠI", "# - ")))
+    assert own == expected
+    assert "  # Nội dung năm 2026 (ghi chú trong tệp).\n  sections:" in text  # comments inside the file too
+
+
+def test_a_review_list_in_a_drafted_file_is_kept_as_written(tmp_path: Path) -> None:
+    """An imported file's "XEM LẠI (vbgen import)" list names last year's documents: it is a
+    record of what to check, not a statement about the plan, and stays as it is."""
+    from .helpers import DATA
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("directory.yaml", "references.yaml"):
+        (data / name).write_bytes((DATA / name).read_bytes())
+    review = (
+        "# Nhập từ ke-hoach.docx (vbgen import).\n# XEM LẠI (vbgen import):\n"
+        "# - trích dẫn 'Kế hoạch số 5/KH-UBND, ngày 02/01/2024' có dấu phẩy trước 'ngày': giữ nguyên như đã gõ\n"
+        "# - văn bản dẫn chiếu 'kh-5-ubnd-2024' (Kế hoạch năm 2024) mới: kiểm tra trích yếu\n"
+    )
+    plan = (DATA / "so-tu-phap-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml").read_text(encoding="utf-8")
+    target = data / "so-tu-phap-tay-ninh" / "2024" / "ke-hoach-dan-van.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(review + plan, encoding="utf-8")
+    assert run("draft", str(data), "--year", "2026", "--out", str(tmp_path / "d")).exit_code == 0
+    text = (tmp_path / "d" / "so-tu-phap-tay-ninh" / "2026" / "ke-hoach-dan-van.yaml").read_text(encoding="utf-8")
+    assert review in text

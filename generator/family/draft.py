@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +183,8 @@ def draft(src: Path, year: int, out: Path, *, force: bool = False) -> DraftRepor
             fr.output = str(out / rel)
             continue
         target = out / _replace_year_in_path(rel, old, year) if old else out / rel
+        if old:
+            _comments_for_year(data, old, year, fr)
         buf = io.StringIO()
         if fr.review:  # above the file's own comments, which are kept
             # Always Vietnamese: the file must not depend on the language of the messages.
@@ -434,3 +438,167 @@ def _draft_subplan(
             )
         )
     return old
+
+
+# --- comments ------------------------------------------------------------------------------------
+# A drafted file keeps its comments, but one that states the old year would be wrong next year: a
+# sentence about a dated document of that year (the plan itself: "Kế hoạch số 22/KH-SGTVT ngày
+# 03/4/2024") is dropped; the year named on its own ("the list for 2024") becomes the new one. A
+# year inside an id, a path, a span or a number ("kh-859-ubnd-2024", "…/2024/…", "2024-2025") is
+# left as it is, like the years of citations in the text.
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\da-z])")
+_COMMENT_LINE = re.compile(r"^(\s*)#\s?(.*)$")
+
+
+def _year_patterns(old: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a date or document number of year `old`, the year `old` standing alone)."""
+    y = str(old)
+    dated = re.compile(
+        rf"\d{{1,2}}/\d{{1,2}}/{y}(?!\d)|(?<!\d){y}-\d{{1,2}}-\d{{1,2}}|\d+/{y}/|tháng\s+\d{{1,2}},?\s+năm\s+{y}(?!\d)",
+        re.IGNORECASE,
+    )
+    return dated, re.compile(rf"(?<![\w/.-]){y}(?![\w/-])")
+
+
+def _comments_for_year(data: Any, old: int, year: int, fr: FileReport) -> None:
+    """Every comment of a drafted file (ruamel keeps them on the nodes) brought to `year`."""
+    dated, bare = _year_patterns(old)
+    dropped: list[str] = []
+    renamed = [False]
+
+    def fix(text: str, eol: bool) -> str:
+        new, gone, changed = _fix_comment(text, eol, dated, bare, str(year))
+        dropped.extend(gone)
+        renamed[0] = renamed[0] or changed
+        return new
+
+    def walk(node: Any) -> None:
+        ca = getattr(node, "ca", None)
+        if ca is not None:
+            if ca.comment:
+                if ca.comment[0] is not None:
+                    _fix_slot(ca.comment, 0, fix, eol=True)
+                if ca.comment[1]:
+                    _fix_slot(ca.comment, 1, fix, eol=False)
+            for slots in ca.items.values():
+                for i in range(len(slots)):
+                    if slots[i]:
+                        _fix_slot(slots, i, fix, eol=True)
+            if ca.end:
+                ca.end[:] = [t for t in ca.end if _fix_token(t, fix, eol=False)]
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+        for child in children:
+            walk(child)
+
+    walk(data)
+    for sentence in dropped:
+        fr.changes.append(_("bỏ ghi chú nói về văn bản năm {old}: '{text}'", old=old, text=sentence))
+    if renamed[0]:
+        fr.changes.append(_("ghi chú nêu năm {old}: đổi thành năm {year}", old=old, year=year))
+
+
+def _fix_slot(slots: list[Any], i: int, fix: Any, *, eol: bool) -> None:
+    """One place ruamel keeps comments: a token, or a list of tokens (one line each) read as one
+    text, so that a sentence wrapped over several lines is judged whole."""
+    value = slots[i]
+    if isinstance(value, list):
+        tokens = [t for t in value if t is not None]
+        if not tokens:
+            return
+        text = "".join(t.value for t in tokens)
+        new = fix(text, False)
+        if new != text:
+            tokens[0].value = new
+            slots[i] = [tokens[0]] if new else None
+    elif value is not None:
+        _fix_token(value, fix, eol=eol and value.value.startswith("#"))
+
+
+def _fix_token(token: Any, fix: Any, *, eol: bool) -> bool:
+    """Whether anything is left of the token once fixed."""
+    token.value = fix(token.value, eol)
+    return bool(token.value)
+
+
+def _fix_comment(
+    text: str, eol: bool, dated: re.Pattern[str], bare: re.Pattern[str], year: str
+) -> tuple[str, list[str], bool]:
+    """A comment text (lines, some blank) with its blocks brought to the new year: (the text, the
+    sentences dropped, whether a year was renamed). An end-of-line comment is a block of its own;
+    dropped whole, it leaves its line's end."""
+    lines = text.split("\n")
+    out: list[str] = []
+    gone: list[str] = []
+    changed = False
+    i = 0
+    while i < len(lines):
+        m = _COMMENT_LINE.match(lines[i])
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        if m.group(2).startswith(f"{REVIEW} ("):  # vbgen's own review list (import's, say): kept as it is
+            out.append(lines[i])
+            i += 1
+            while i < len(lines) and (n := _COMMENT_LINE.match(lines[i])) and n.group(2).startswith("- "):
+                out.append(lines[i])
+                i += 1
+            continue
+        indent, alone = m.group(1), eol and i == 0
+        block = [lines[i]]
+        i += 1
+        while not alone and i < len(lines):
+            n = _COMMENT_LINE.match(lines[i])
+            # A block is one paragraph: it ends at another indent, a list item, or a review list.
+            if not n or n.group(1) != indent or n.group(2).startswith(("- ", f"{REVIEW} (")):
+                break
+            block.append(lines[i])
+            i += 1
+        new, dropped, renamed = _fix_block(block, indent, dated, bare, year)
+        gone += dropped
+        changed = changed or renamed
+        out += new or ([""] if alone else [])  # the line the value is on still ends
+    return "\n".join(out), gone, changed
+
+
+def _fix_block(
+    block: list[str], indent: str, dated: re.Pattern[str], bare: re.Pattern[str], year: str
+) -> tuple[list[str], list[str], bool]:
+    """One block of comment lines: the sentences about a dated document of the old year dropped
+    (only the lines they touch are wrapped again), the old year standing alone renamed."""
+    bodies = [_COMMENT_LINE.match(line).group(2).strip() for line in block]  # type: ignore[union-attr]
+    joined, spans, at = "", [], 0
+    for body in bodies:
+        spans.append((at, at + len(body)))
+        joined += body + " "
+        at += len(body) + 1
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(joined)), len(joined)]
+    sentences = [(a, b) for a, b in itertools.pairwise(cuts) if joined[a:b].strip()]
+    drop = [(a, b) for a, b in sentences if dated.search(joined[a:b])]
+    if not drop:
+        return [bare.sub(year, line) for line in block], [], any(bare.search(body) for body in bodies)
+    renamed = False
+    touched = [any(a < e and s < b for a, b in drop) for s, e in spans]
+    width = max(60, *(len(line) for line in block))
+    out: list[str] = []
+    i = 0
+    while i < len(block):
+        if not touched[i]:
+            renamed = renamed or bool(bare.search(bodies[i]))
+            out.append(bare.sub(year, block[i]))
+            i += 1
+            continue
+        j = i
+        while j < len(block) and touched[j]:
+            j += 1
+        start, end = spans[i][0], spans[j - 1][1]
+        kept = "".join(
+            joined[max(a, start) : min(b, end)] for a, b in sentences if (a, b) not in drop and a < end and start < b
+        )
+        renamed = renamed or bool(bare.search(kept))
+        kept = bare.sub(year, " ".join(kept.split()))
+        prefix = indent + "# "
+        out += textwrap.wrap(kept, width, initial_indent=prefix, subsequent_indent=prefix) if kept else []
+        i = j
+    return out, [" ".join(joined[a:b].split()) for a, b in drop], renamed
