@@ -162,3 +162,18 @@ def test_cli_output_json_rules_and_exit_codes(plan_docx: Path, tmp_path: Path) -
     not_docx = tmp_path / "x.docx"
     not_docx.write_text("not a zip")
     assert runner.invoke(main, ["lint", str(not_docx)]).exit_code == 1
+
+
+def test_the_json_shape_is_the_one_readme_shows(plan_docx: Path, tmp_path: Path) -> None:
+    """README's `--format json` example has the keys the command prints, at both levels."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(\[\{\"file\".*?)```", readme, re.S).group(1))
+    bad = tmp_path / "bad.docx"
+    doc = Document(str(plan_docx))
+    kt_with_slash(doc)
+    doc.save(str(bad))
+    data = json.loads(CliRunner().invoke(main, ["lint", "--format", "json", str(bad)]).stdout)
+    assert set(data[0]) == set(example[0])
+    assert {frozenset(f) for f in data[0]["findings"]} == {frozenset(f) for f in example[0]["findings"]}

@@ -81,3 +81,16 @@ def test_fix_on_real_documents(name: str, tmp_path: Path) -> None:
     after = {f.rule for f in lint_file(target) if f.severity in ("error", "warning")}
     mechanical = {"PAGE-01", "PAGE-02", "PAGE-03", "FONT-02", "NUM-01", "DATE-01", "NN-01", "NN-03"}
     assert after & {c.rule for c in changes} & mechanical == set()
+
+
+def test_one_spacing_setting_is_one_finding() -> None:
+    """060.docx: after 5 pt, before 0 on every body paragraph gave one BODY-04 finding per paragraph
+    (70), and one more where the gap is 1.5 pt: now one finding each, with the count and the runs."""
+    found = [f for f in lint_file(CORPUS / "060.docx") if f.rule == "BODY-04"]
+    # 40–51 have 6 pt before (gap 11 pt): the 5 pt paragraphs are two runs; 68 has no text above
+    # (an empty paragraph), so no gap to judge, and does not cut the run.
+    assert [(f.count, f.where) for f in found] == [
+        (1, "đoạn 7"),
+        (70, "từ đoạn 10 đến đoạn 38; từ đoạn 53 đến đoạn 110"),
+    ], found
+    assert "70 đoạn nội dung, 2 nhóm" in found[1].message

@@ -670,3 +670,69 @@ def test_tcvn3_font_in_header(tmp_path: Path) -> None:
     found = reported(findings(doc, tmp_path))
     assert set(found) == {"FONT-02"}
     assert "VnTime" in found["FONT-02"][0].message
+
+
+# -- one fault in many paragraphs: one finding (QA: 71 BODY-04 findings for one setting) ----------
+
+
+def spaced_body(gaps: list[float]) -> object:
+    """A document whose body paragraphs 2… have `gaps[i]` pt above them (after 0, before the gap);
+    the first body paragraph keeps its 6 pt."""
+    texts = [f"Nội dung thứ {i} của kế hoạch năm 2025." for i in range(len(gaps) + 1)]
+    doc = nd30_document(body=[*texts[:-1], texts[-1][:-1] + "./."])
+    body = [p for p in doc.paragraphs if p.text.startswith("Nội dung thứ")]
+    for p in body:
+        p.paragraph_format.space_after = Pt(0)
+    body[0].paragraph_format.space_before = Pt(6)
+    for p, gap in zip(body[1:], gaps, strict=True):
+        p.paragraph_format.space_before = Pt(gap)
+    return doc
+
+
+def _body_numbers(doc, tmp_path: Path) -> list[str]:
+    """The `where` of each body paragraph as lint names it ("đoạn 7")."""
+    from generator.lint.rules import body_paragraphs
+
+    from .lint_docs import save
+
+    analysed = analyse(__import__("docx").Document(str(save(doc, tmp_path / "n.docx"))))
+    return [ln.where for ln in body_paragraphs(analysed)]
+
+
+def test_one_spacing_fault_in_every_paragraph_is_one_finding(tmp_path: Path) -> None:
+    doc = spaced_body([5] * 11)
+    where = _body_numbers(doc, tmp_path)
+    found = reported(findings(doc, tmp_path))
+    assert set(found) == {"BODY-04"}, found
+    (f,) = found["BODY-04"]
+    assert f.count == 11 and "5 pt" in f.message and "11 đoạn" in f.message, f
+    assert f.where == f"từ {where[1]} đến {where[-1]}", (f.where, where)
+
+
+def test_the_same_fault_in_two_runs_is_one_finding_naming_both(tmp_path: Path) -> None:
+    doc = spaced_body([5, 5, 5, 6, 5, 5, 2])  # a paragraph in order, then another run; 2 pt is another fault
+    where = _body_numbers(doc, tmp_path)
+    found = reported(findings(doc, tmp_path))["BODY-04"]
+    assert [(f.count, f.where) for f in found] == [
+        (5, f"từ {where[1]} đến {where[3]}; từ {where[5]} đến {where[6]}"),
+        (1, where[7]),
+    ], found
+    assert "5 đoạn" in found[0].message and "2 nhóm" in found[0].message
+    assert found[1].message == "khoảng cách với đoạn trên 2 pt, cần ≥ 6 pt"  # one paragraph: as before
+
+
+def test_lint_json_gives_the_count(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    from .lint_docs import save
+
+    path = save(spaced_body([5] * 4), tmp_path / "gaps.docx")
+    result = CliRunner().invoke(main, ["lint", "--format", "json", str(path)])
+    (finding,) = [f for f in json.loads(result.stdout)[0]["findings"] if f["rule"] == "BODY-04"]
+    assert set(finding) == {"rule", "severity", "message", "where", "count"} and finding["count"] == 4
+    others = [f for f in json.loads(result.stdout)[0]["findings"] if f["rule"] != "BODY-04"]
+    assert all(f["count"] == 1 for f in others)

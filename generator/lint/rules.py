@@ -45,9 +45,13 @@ class Finding:
     severity: str  # error | warning | not-evaluated
     message: str
     where: str | None = None
+    count: int = 1  # the places it covers: one fault found in several paragraphs is one finding
 
-    def to_json(self) -> dict[str, str | None]:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message, "where": self.where}
+    def to_json(self) -> dict[str, str | int | None]:
+        return {
+            "rule": self.rule, "severity": self.severity, "message": self.message, "where": self.where,
+            "count": self.count,
+        }  # fmt: skip
 
 
 class NotEvaluated(Exception):  # noqa: N818 - a signal, not an error
@@ -625,10 +629,49 @@ def body_indent(a: Anatomy):
     N_("Cách đoạn ≥ 6 pt (sau đoạn trên + trước đoạn dưới)"),
 )
 def body_spacing(a: Anatomy):
-    lines = _body(a)
-    for line in lines:
+    body = _body(a)
+    # Only paragraphs with a text neighbour above have a gap: the others do not break a run.
+    lines = [ln for ln in body if ln.gap_before_pt is not None]
+    short: dict[float, list[int]] = {}  # gap → the paragraphs with it: one setting, one finding
+    for i, line in enumerate(lines):
         if line.gap_before_pt is not None and line.gap_before_pt < 6 - 0.05:
-            yield _("khoảng cách với đoạn trên {v:g} pt, cần ≥ 6 pt", v=line.gap_before_pt), line.where
+            short.setdefault(round(line.gap_before_pt, 1), []).append(i)
+    for gap, at in short.items():
+        message = _("khoảng cách với đoạn trên {v:g} pt, cần ≥ 6 pt", v=gap)
+        yield _grouped("BODY-04", "error", message, lines, at, every=len(at) == len(body))
+
+
+MAX_RUNS_NAMED = 4
+
+
+def _grouped(
+    rule_id: str, severity: Severity, message: str, lines: list[Line], at: list[int], *, every: bool = False
+) -> Finding:
+    """One finding for the same fault in the paragraphs `lines[i]` for i in `at` (in order): how
+    many, and where each run of neighbouring ones starts and ends (the first few runs); `every`:
+    they are all the body's paragraphs."""
+    runs: list[tuple[int, int]] = []
+    for i in at:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    if len(at) == 1:
+        return Finding(rule_id, severity, message, lines[at[0]].where)
+    if every:
+        message += _(": mọi đoạn nội dung ({n} đoạn)", n=len(at))
+    elif len(runs) == 1:
+        message += _(": {n} đoạn nội dung liền nhau", n=len(at))
+    else:
+        message += _(": {n} đoạn nội dung, {runs} nhóm liền nhau", n=len(at), runs=len(runs))
+    named = [
+        lines[a].where if a == b else _("từ {first} đến {last}", first=lines[a].where, last=lines[b].where)
+        for a, b in runs[:MAX_RUNS_NAMED]
+    ]
+    where = "; ".join(named)
+    if len(runs) > MAX_RUNS_NAMED:
+        where += _(" và {n} nhóm khác", n=len(runs) - MAX_RUNS_NAMED)
+    return Finding(rule_id, severity, message, where, count=len(at))
 
 
 @rule(
