@@ -94,3 +94,13 @@ def test_one_spacing_setting_is_one_finding() -> None:
         (70, "từ đoạn 10 đến đoạn 38; từ đoạn 53 đến đoạn 110"),
     ], found
     assert "70 đoạn nội dung, 2 nhóm" in found[1].message
+
+
+@pytest.mark.parametrize("name", ["056.docx", "060.docx"])
+def test_fix_mends_every_paragraph_of_a_spacing_finding(name: str, tmp_path: Path) -> None:
+    """056 (contextual spacing, 0 pt) and 060 (5 pt after, 0 before): after --fix no BODY-04 is left."""
+    assert any(f.rule == "BODY-04" for f in lint_file(CORPUS / name))
+    target = tmp_path / name
+    assert any(c.rule == "BODY-04" for c in fix_file(CORPUS / name, target))
+    assert _words(target) == _words(CORPUS / name)
+    assert [f for f in lint_file(target) if f.rule == "BODY-04"] == []

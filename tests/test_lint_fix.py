@@ -144,3 +144,38 @@ def test_cli_jobs_gives_the_same_findings(tmp_path: Path) -> None:
     two = runner.invoke(main, ["lint", "--format", "json", "--jobs", "2", *files])
     assert one.exit_code == two.exit_code == 1
     assert one.output == two.output
+
+
+def _gaps(path: Path) -> dict[str, float | None]:
+    from generator.lint.anatomy import analyse
+    from generator.lint.rules import body_paragraphs
+
+    return {ln.where: ln.gap_before_pt for ln in body_paragraphs(analyse(Document(str(path))))}
+
+
+@pytest.mark.parametrize("contextual", [False, True])
+def test_fix_gives_every_paragraph_of_a_spacing_finding_its_6_pt(tmp_path: Path, contextual: bool) -> None:
+    """BODY-04 reports one finding for many paragraphs; --fix mends each of them, to 6 pt exactly
+    (the space before raised by what is missing; contextual spacing, which drops it, turned off)."""
+    from docx.oxml import OxmlElement
+
+    from .test_lint_word import spaced_body
+
+    doc = spaced_body([5, 5, 5, 6, 5, 0, 2])
+    if contextual:  # Word drops the space between paragraphs of one style with contextualSpacing
+        for p in doc.paragraphs:
+            if p.text.startswith("Nội dung thứ"):
+                p.paragraph_format.space_after = Pt(6)
+                p._p.get_or_add_pPr().append(OxmlElement("w:contextualSpacing"))
+    source = save(doc, tmp_path / "gaps.docx")
+    short = {w for w, g in _gaps(source).items() if g is not None and g < 6}
+    assert len(short) >= 6 and sum(f.count for f in lint_file(source) if f.rule == "BODY-04") == len(short)
+    target = tmp_path / "fixed.docx"
+    changes = [c for c in fix_file(source, target) if c.rule == "BODY-04"]
+    assert len(changes) == 1 and str(len(short)) in changes[0].message, changes
+    assert "BODY-04" not in errors(target)
+    after = _gaps(target)
+    assert all(after[w] == pytest.approx(6) for w in short), {w: after[w] for w in short}
+    assert all(g is None or g >= 6 for g in after.values())
+    assert body_words(target) == body_words(source)
+    assert fix_file(target, in_place=True) == []  # nothing left to do

@@ -110,6 +110,30 @@ def set_black(r: Any) -> None:
             del color.attrib[qn(attr)]
 
 
+# What follows w:contextualSpacing in a w:pPr (ECMA-376 CT_PPrBase): Word reads the sequence in order.
+_AFTER_CONTEXTUAL = (
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+
+
+def set_space_before(p: Any, points: float, *, contextual_off: bool = False) -> None:
+    """The paragraph's own space before, in whole twentieths of a point (rounded up: never short);
+    with `contextual_off`, a direct w:contextualSpacing w:val="0" over what its style says."""
+    Paragraph(p, None).paragraph_format.space_before = Pt(-(-round(points * 20, 6) // 1) / 20)
+    spacing = p.pPr.find(qn("w:spacing"))
+    spacing.attrib.pop(qn("w:beforeLines"), None)  # it would win over w:before
+    if spacing.get(qn("w:beforeAutospacing")) is not None:
+        spacing.set(qn("w:beforeAutospacing"), "0")
+    if contextual_off:
+        ppr = p.get_or_add_pPr()
+        el = ppr.find(qn("w:contextualSpacing"))
+        if el is None:
+            el = OxmlElement("w:contextualSpacing")
+            ppr.insert_element_before(el, *_AFTER_CONTEXTUAL)
+        el.set(qn("w:val"), "0")
+
+
 def set_alignment(p: Any, value: str) -> None:
     Paragraph(p, None).alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "both": WD_ALIGN_PARAGRAPH.JUSTIFY}.get(
         value, WD_ALIGN_PARAGRAPH.LEFT

@@ -641,6 +641,40 @@ def body_spacing(a: Anatomy):
         yield _grouped("BODY-04", "error", message, lines, at, every=len(at) == len(body))
 
 
+@fixes("BODY-04")
+def fix_body_spacing(a: Anatomy) -> list[str]:
+    """Every paragraph a BODY-04 finding covers gets the space before that brings its gap to 6 pt:
+    what the paragraph above gives (its space after, unless contextual spacing drops it) is kept,
+    and the paragraph's own contextual spacing, which drops the space before, is turned off."""
+    lines = {id(ln.paragraph._p): ln for ln in a.body}
+    relieved: set[int] = set()  # paragraphs whose contextual spacing was turned off here
+    n = 0
+    for line in body_paragraphs(a):
+        gap = line.gap_before_pt
+        if gap is None or gap >= 6 - 0.05:
+            continue
+        p = line.paragraph._p
+        prev = _block_before(p)  # a paragraph with text: the gap was measured from it
+        above = lines.get(id(prev))
+        fmt = above.para if above else a.styles.paragraph_format(prev)
+        style = above.style_id if above else a.styles.para_style_id(prev)
+        dropped = fmt.contextual and style == line.style_id and id(prev) not in relieved
+        given = 0.0 if dropped else (fmt.space_after_pt or 0.0)
+        edit.set_space_before(p, max(0.0, 6 - given), contextual_off=line.para.contextual)
+        if line.para.contextual:
+            relieved.add(id(p))
+        n += 1
+    return [_("khoảng cách với đoạn trên thành 6 pt ở {n} đoạn nội dung", n=n)] if n else []
+
+
+def _block_before(p: object) -> object | None:
+    """The paragraph or table just above `p` (bookmarks and the like between them skipped)."""
+    prev = p.getprevious()  # type: ignore[attr-defined]
+    while prev is not None and prev.tag not in (qn("w:p"), qn("w:tbl"), qn("w:sdt")):
+        prev = prev.getprevious()
+    return prev
+
+
 MAX_RUNS_NAMED = 4
 
 
