@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
 from generator.data.load import load
+from generator.errors import Place, VbgenError
 from generator.family.draft import REVIEW, _yaml
 from generator.i18n import _
 from generator.importer.directory import Directory
@@ -24,11 +25,21 @@ class ImportReport:
 
     documents: list[Imported] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    failed: list[VbgenError] = field(default_factory=list)  # files not imported, each error naming its file
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a file could not be imported (the others were), as `vbgen build` and `vbgen lint`."""
+        return 1 if self.failed else 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "written": [str(p) for p in self.written],
             "documents": [{"source": str(d.source), "review": d.review} for d in self.documents],
+            "failed": [
+                {"file": str(e.place.file) if e.place else None, "error": e.message, "message": str(e)}
+                for e in self.failed
+            ],
         }
 
 
@@ -50,10 +61,17 @@ def _mapping(data: dict[str, Any], comments: dict[str, str] | None = None) -> Co
 
 
 def import_documents(
-    files: list[Path], out: Path, data_root: Path | None = None, *, force: bool = False
+    files: list[Path],
+    out: Path,
+    data_root: Path | None = None,
+    *,
+    force: bool = False,
+    keep_going: bool = False,
 ) -> ImportReport:
-    """Read every file (all must be readable: nothing is written otherwise), then write
-    `out/directory.yaml`, `out/references.yaml` and one data file per document."""
+    """Read every file, then write `out/directory.yaml`, `out/references.yaml` and one data file
+    per document. A file that cannot be read raises its error before anything is written; with
+    `keep_going`, it is in `report.failed` instead, nothing of it is written (not a body, not a
+    reference it named) and the other files are imported."""
     if data_root is not None:
         corpus = load([data_root])
     else:
@@ -62,7 +80,18 @@ def import_documents(
     directory = Directory(corpus)
     report = ImportReport()
     for file in files:
-        report.documents.append(DocumentReader(Path(file), directory).read())
+        before = directory.snapshot()
+        try:
+            report.documents.append(DocumentReader(Path(file), directory).read())
+        except VbgenError as exc:
+            if not keep_going:
+                raise
+            directory.restore(before)  # what the file added so far goes with it
+            if exc.place is None or exc.place.file is None:  # named by its file, as every failure is
+                exc.place = replace(exc.place, file=file) if exc.place else Place(file)
+            report.failed.append(exc)
+    if not report.documents:
+        return report  # nothing read: nothing to write
     planned: dict[Path, bytes] = {}
     bodies = directory.bodies_out()
     new = set(directory.new_bodies)
