@@ -555,7 +555,7 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool, data_root
             from generator.importer.api import import_documents
 
             with tempfile.TemporaryDirectory() as tmp:
-                import_documents([src], Path(tmp), data_root)
+                import_documents([src], Path(tmp), data_root, recognise=False)  # drafted as it is
                 report = run_draft(Path(tmp), year, out, force=force)
             for f in report.files:  # name the Word file, not the temporary folder
                 f.source = f.source.replace(tmp, f"{src}:")

@@ -4,6 +4,7 @@ kept whole; a document cited twice is one reference; a sub-plan already in the d
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -212,3 +213,86 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("built")
     build([DATA], out)
     return out
+
+
+def _numbered(tmp_path: Path, kind: str, number: int, day: dt.date) -> tuple[Path, Path]:
+    """The data with sub-plan `kind` of the reference plan numbered and dated in its `subplan:` file,
+    as a clerk records it once the Word file is signed; and that sub-plan built."""
+    root = tmp_path / "numbered"
+    shutil.copytree(DATA, root)
+    file = root / "so-gtvt-tay-ninh" / "2024" / f"{kind}.yaml"
+    if file.is_file():
+        text = file.read_text(encoding="utf-8").replace(
+            f"  kind: {kind}\n", f"  kind: {kind}\n  number: {number}\n  date: {day.isoformat()}\n"
+        )
+    else:
+        text = (f"subplan:\n  plan: so-gtvt-tay-ninh/2024/ke-hoach-dan-van\n  kind: {kind}\n  number: {number}\n"
+                f"  date: {day.isoformat()}\n")  # fmt: skip
+    file.write_text(text, encoding="utf-8")
+    out = tmp_path / "numbered-out"
+    assert not build([root], out).failed
+    return root, next(out.glob(f"2024-{number}-KH-SGTVT-*.docx"))
+
+
+@pytest.mark.parametrize("kind", ["thanh-tra-kiem-tra", "phong-chong-tham-nhung"])  # with and without its file
+def test_a_subplan_of_the_data_is_recognised(tmp_path: Path, kind: str) -> None:
+    """A sub-plan vbgen built, numbered and dated in Word, imported against the data that builds it:
+    its `subplan:` file with that number and date, at the data's place for it, not a second plan;
+    copied into the data, the data builds the Word file's text, and no document more."""
+    _root, signed = _numbered(tmp_path, kind, 31, dt.date(2024, 4, 15))
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    report = import_documents([signed], tmp_path / "nhap", data)
+    doc = report.documents[0]
+    rel = Path("so-gtvt-tay-ninh", "2024", f"{kind}.yaml")
+    assert doc.relpath == rel and doc.subplan is not None
+    assert "Kế hoạch số 22/KH-SGTVT" in doc.review[0] and "số 31, ngày 15/4/2024" in doc.review[0]
+    assert len(doc.review) == 1  # the same text as the data's build: no part to review
+    written = (tmp_path / "nhap" / rel).read_text(encoding="utf-8")
+    assert "\nsubplan:\n" in written and "\nplan:" not in written and "number: 31" in written
+    assert "references:" in (tmp_path / "nhap" / "references.yaml").read_text(encoding="utf-8")
+    assert "kh-22-sgtvt" not in (tmp_path / "nhap" / "references.yaml").read_text(encoding="utf-8")
+    shutil.copy(tmp_path / "nhap" / rel, data / rel)
+    result = build([data], tmp_path / "out")
+    assert not result.failed and len(result.written) == 23  # the same family: no second plan
+    rebuilt = tmp_path / "out" / signed.name
+    assert lines(rebuilt) == lines(signed)
+
+
+def test_a_subplan_edited_in_word_names_its_parts(built: Path, tmp_path: Path) -> None:
+    source = built / "2024-KH-SGTVT-thanh-tra-kiem-tra.docx"
+    doc = Document(str(source))
+    para = next(p for p in doc.paragraphs if "Phát hiện, chấn chỉnh" in p.text)
+    para.runs[-1].text += " Thêm một câu."
+    doc.save(str(tmp_path / "sua.docx"))
+    report = import_documents([tmp_path / "sua.docx"], tmp_path / "nhap", DATA)
+    review = report.documents[0].review
+    assert "đã có trong dữ liệu" in review[0] and "không có số, ngày mới" in review[0]
+    assert review[1:] == ["phần 'căn cứ và nội dung' khác bản dựng từ dữ liệu: sửa trong tệp subplan nếu cần"]
+
+
+def test_a_main_plan_of_the_data_is_flagged(built: Path, tmp_path: Path) -> None:
+    """The main plan itself: imported as it is (it builds on its own), the first line of its review
+    naming the plan of the data by its số/ký hiệu."""
+    report = import_documents([built / "2024-22-KH-SGTVT-dan-van-chinh-quyen.docx"], tmp_path / "nhap", DATA)
+    first = report.documents[0].review[0]
+    assert first.startswith("TRÙNG: văn bản này là Kế hoạch số 22/KH-SGTVT đã có trong dữ liệu")
+    assert "ke-hoach-dan-van.yaml" in first
+    assert report.documents[0].subplan is None and not build([tmp_path / "nhap"], tmp_path / "out").failed
+
+
+def test_the_web_page_saves_a_subplan_as_its_subplan_file(built: Path, tmp_path: Path) -> None:
+    """'Nhập văn bản Word' on the page writes into the data folder: a sub-plan there is saved as its
+    `subplan:` file, and the folder builds the same 23 documents (it made a 24th before)."""
+    from generator.web.workspace import Workspace
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    space = Workspace(root)
+    source = built / "2024-KH-SGTVT-phong-chong-tham-nhung.docx"
+    imported = space.import_docx(source.read_bytes(), source.name)
+    assert imported.target == "so-gtvt-tay-ninh/2024/phong-chong-tham-nhung.yaml"
+    assert "subplan:" in imported.document
+    assert space.save_import(imported) == []
+    result = build([root], tmp_path / "out")
+    assert not result.failed and len(result.written) == 23

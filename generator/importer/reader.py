@@ -74,6 +74,8 @@ class Imported:
     issuer: str
     relpath: Path
     review: list[str] = field(default_factory=list)
+    title: str = ""  # the trích yếu as printed
+    subplan: Any = None  # a sub-plan the data root builds: its `subplan:` file, written instead of `plan`
 
 
 class DocumentReader:
@@ -152,7 +154,7 @@ class DocumentReader:
                 _("{n} đoạn có chữ đậm/nghiêng không ghi lại được bằng dấu **/*: đã bỏ định dạng", n=self.emphasis_lost)
             )
         rel = Path(issuer_id) / str(self.year) / f"{slug_id(self._file_slug(type_code, title), set())}.yaml"
-        return Imported(self.path, plan, issuer_id, rel, self.review)
+        return Imported(self.path, plan, issuer_id, rel, self.review, title)
 
     def _proposed_title(self, a: Anatomy) -> str:
         """No trích yếu under the tên loại (ND30 requires one): proposed from the sentence that
