@@ -934,7 +934,13 @@ class DocumentReader:
         phrase = found.issuer_phrase
         codes = sym.issuer.split("-")
         names = self.dir.split_names(phrase, len(codes)) if phrase and found.joint else [phrase] if phrase else []
-        for i, name in enumerate(names or [None]):
+        earlier = self._earlier(found)
+        if earlier is not None and not phrase:  # its issuers as the citation without the date named them
+            before = self.dir.reference(earlier).issuers
+            issuer_ids, names = list(before), []
+            for b in before:
+                self.dir.use(b)
+        for i, name in enumerate(names or ([] if issuer_ids else [None])):
             code = codes[i] if len(codes) == len(names or [None]) else None
             body_id = self.dir.find(name) if name else None
             if body_id is None and name is None:
@@ -979,8 +985,11 @@ class DocumentReader:
                 self.note(_("trích dẫn '{t}' có dấu phẩy trước 'ngày': giữ nguyên như đã gõ", t=typed[:40]))
             return None
         rid = self.dir.find_reference(ref)
-        if rid is None:
-            rid = self._again(found, data, notes, separate)
+        if rid is None and earlier is not None:  # completed by this citation, which has its date
+            self.dir.new_refs[earlier] = {**data, "verified": False}
+            self.dir.provisional.discard(earlier)
+            notes.append(_("văn bản dẫn chiếu '{id}': ngày và trích yếu lấy theo trích dẫn đầy đủ", id=earlier))
+            rid = earlier
         if rid is None and (separate or not self._same(found)):
             hint = f"{kind_code(found.kind) or found.kind}-{sym.number}-{sym.issuer}-{found.date.year if found.date else ''}"
             rid = self._new_reference(data, hint, found)
@@ -988,25 +997,13 @@ class DocumentReader:
                            n=sym.number))  # fmt: skip
         return rid
 
-    def _again(
-        self, found: citations.FoundCitation, data: dict[str, Any], notes: list[str], separate: bool
-    ) -> str | None:
-        """A reference read before from a citation without its date, completed by this one, which
-        has it (the same document: one reference, whichever citation comes first)."""
+    def _earlier(self, found: citations.FoundCitation) -> str | None:
+        """A reference read before from a citation of the same document without its date, which
+        this one, with its date, completes (one reference, whichever citation comes first)."""
         same = self._same(found)
         if not found.date or len(same) != 1 or same[0] not in self.dir.provisional:
             return None
-        rid = same[0]
-        before = self.dir.new_refs[rid]
-        if not found.issuer_phrase and "issuers" in before:  # its issuers were read from their names
-            data = {k: v for k, v in data.items() if k not in ("issuers", "issuer_code")}
-            data["issuers"] = before["issuers"]
-            if "issuer_code" in before:
-                data["issuer_code"] = before["issuer_code"]
-        self.dir.new_refs[rid] = {**data, "verified": False}
-        self.dir.provisional.discard(rid)
-        notes.append(_("văn bản dẫn chiếu '{id}': ngày và trích yếu lấy theo trích dẫn đầy đủ", id=rid))
-        return rid
+        return same[0]
 
     def _new_reference(self, data: dict[str, Any], hint: str, found: citations.FoundCitation) -> str:
         rid = self.dir.add_reference({**data, "verified": False}, hint)
