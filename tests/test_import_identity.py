@@ -164,16 +164,23 @@ def test_a_document_cited_twice_is_one_reference(tmp_path: Path) -> None:
         "Tiếp tục Chỉ thị  số  36-CT/TW  của Bộ Chính trị.",
         # another year's plan of the same number is another document
         "Thực hiện Kế hoạch số 117-KH/TU ngày 10/01/2021 của Ban Thường vụ Tỉnh ủy về phòng, chống dịch.",
+        # the issuer named without the date only: kept when the date comes
+        "Quán triệt Chỉ thị số 15-CT/TW của Ban Bí thư; tổ chức học tập.",
+        "Sơ kết Chỉ thị số 15-CT/TW ngày 10/01/2023 về công tác cán bộ.",
     ]
     source = typed_document(tmp_path / "cited.docx", text, ["- UBND tỉnh (b/c);", "- Lưu: VT, VP."])
     report = import_documents([source], tmp_path / "data")
     groups = _one_reference_each(tmp_path / "data")
     corpus = load([tmp_path / "data"])
-    assert sorted(len(v) for v in groups.values()) == [1, 1, 2]
+    assert sorted(len(v) for v in groups.values()) == [1, 1, 1, 2]
     plans = [corpus.references[r] for r in groups[("Kế hoạch", "117-KH/TU")]]
     assert sorted(p.date for p in plans) == [dt.date(2020, 1, 7), dt.date(2021, 1, 10)]
+    (directive,) = [corpus.references[r] for r in groups[("Chỉ thị", "15-CT/TW")]]
+    assert directive.date == dt.date(2023, 1, 10) and directive.subject == "công tác cán bộ"
+    assert [corpus.bodies[b].name for b in directive.issuers] == ["Ban Bí thư"]
+    assert "TW" not in {b.name for b in corpus.bodies.values()}
     opening = "\n".join(report.documents[0].plan["opening"])
-    assert opening.count("cite_short(") == 4
+    assert opening.count("cite_short(") == 5
     result = build([tmp_path / "data"], tmp_path / "out")
     assert not result.failed
     rebuilt = lines(next((tmp_path / "out").glob("*.docx")))
