@@ -555,7 +555,7 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool, data_root
             from generator.importer.api import import_documents
 
             with tempfile.TemporaryDirectory() as tmp:
-                import_documents([src], Path(tmp), data_root)
+                import_documents([src], Path(tmp), data_root, recognise=False)  # drafted as it is
                 report = run_draft(Path(tmp), year, out, force=force)
             for f in report.files:  # name the Word file, not the temporary folder
                 f.source = f.source.replace(tmp, f"{src}:")
@@ -584,15 +584,19 @@ def draft(src: Path, year: int, out: Path, force: bool, as_json: bool, data_root
     help=N_("""Đọc văn bản Word (.docx) thành dữ liệu vbgen: cơ quan, văn bản dẫn chiếu, văn bản.
 
     Mỗi tệp cho một tệp dữ liệu (YAML, danh sách cần xem lại ở đầu tệp); cơ quan và văn bản dẫn chiếu
-    ghi vào OUT/directory.yaml và OUT/references.yaml. Một tệp không đọc được thì dừng cả lần nhập,
-    không ghi gì (mã thoát 2)."""),
+    ghi vào OUT/directory.yaml và OUT/references.yaml. FILE là một tệp .docx hoặc một thư mục (mọi
+    tệp .docx trong đó). Một tệp không đọc được thì được báo lỗi kèm tên tệp, không ghi gì của tệp
+    đó, các tệp khác vẫn được nhập.
+    Mã thoát: 0 đã nhập mọi tệp · 1 có tệp không nhập được · 2 dùng sai lệnh, thư mục --data lỗi
+    hoặc không ghi được OUT."""),
     epilog=N_("""\b
 Ví dụ:
   vbgen import ke-hoach-2024.docx --out nhap --data data
+  vbgen import van-ban-2024/ --out nhap --data data
   vbgen build nhap --out out
 """),
 )
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help=N_("Thư mục ghi."))
 @click.option("--data", "data_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help=N_("Thư mục dữ liệu có sẵn (directory.yaml) để đối chiếu cơ quan, văn bản."))  # fmt: skip
@@ -605,18 +609,47 @@ def import_(files: tuple[Path, ...], out: Path, data_root: Path | None, force: b
     from generator.importer.api import import_documents
 
     try:
-        report = import_documents(list(files), out, data_root, force=force)
+        report = import_documents(_docx_files(files), out, data_root, force=force, keep_going=True)
     except VbgenError as exc:
         _fail(exc)
         return
     if as_json:
         _echo_json(report.to_json())
-        return
+        raise SystemExit(report.exit_code)
     for path in report.written:
         click.echo(str(path))
     for doc in report.documents:
         for item in doc.review:
             click.echo(f"{doc.source}: {_(REVIEW)}: {item}", err=True)
+    for error in report.failed:
+        click.echo(f"{_('lỗi')}: {error}", err=True)
+    click.echo(
+        _("{imported} văn bản đã nhập, {failed} tệp không nhập được.", imported=len(report.documents),
+          failed=len(report.failed)),
+        err=True,
+    )  # fmt: skip
+    raise SystemExit(report.exit_code)
+
+
+def _docx_files(paths: tuple[Path, ...]) -> list[Path]:
+    """The files to import: each file as given, each folder as the .docx files under it (not
+    Word's "~$…" lock files, nor hidden folders)."""
+    from generator.i18n import _
+
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)  # a missing or unreadable file is reported by the import, with the others
+            continue
+        found = sorted(
+            p for p in path.rglob("*")
+            if p.suffix.lower() == ".docx" and not p.name.startswith("~$") and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )  # fmt: skip
+        if not found:
+            raise click.UsageError(_("thư mục '{path}' không có tệp .docx nào", path=path))
+        files.extend(found)
+    return files
 
 
 @main.command(

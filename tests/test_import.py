@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from generator.build import build
 from generator.cli import main
+from generator.errors import InputError
 from generator.importer.api import import_documents
 from generator.nd30.dates import date_line, long_date, parse_date_line, parse_long_date, parse_short_date, short_date
 from generator.nd30.numbering import number_line, parse_number_line, parse_symbol, parse_type_name, type_name
@@ -96,16 +97,30 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.mark.parametrize("with_root", [True, False], ids=["data-root", "no-root"])
 def test_every_built_document_comes_back(built: list[Path], with_root: bool, tmp_path: Path) -> None:
+    """Each document imported and rebuilt gives the same text. With the data root, a sub-plan is
+    recognised as the root's: its `subplan:` file, put back into (a copy of) the root, rebuilds it."""
     bad = []
+    root = tmp_path / "root"
+    shutil.copytree(DATA, root)
+    subplans = []
     for i, docx in enumerate(built):
         data, out = tmp_path / f"d{i}", tmp_path / f"o{i}"
-        import_documents([docx], data, DATA if with_root else None)
+        report = import_documents([docx], data, DATA if with_root else None)
+        if report.documents[0].subplan is not None:
+            shutil.copy(data / report.documents[0].relpath, root / report.documents[0].relpath)
+            subplans.append(docx)
+            continue
         result = build([data], out)
         rebuilt = sorted(out.glob("*.docx"))
         assert rebuilt and not result.failed, docx.name
         if not any(lines(r) == lines(docx) for r in rebuilt):
             bad.append(docx.name)
     assert bad == []
+    assert len(subplans) == (18 if with_root else 0)
+    if subplans:
+        result = build([root], tmp_path / "root-out")
+        assert not result.failed and len(result.written) == len(built)  # no document more
+        assert [d.name for d in subplans if lines(tmp_path / "root-out" / d.name) != lines(d)] == []
 
 
 def test_subplans_named_in_the_plan_come_back(built: list[Path], tmp_path: Path) -> None:
@@ -188,14 +203,64 @@ def _bad_files(tmp: Path, good: Path) -> dict[str, Path]:
     return files
 
 
-@pytest.mark.parametrize("case", ["not-docx", "encrypted", "truncated", "no-header"])
+def _no_title(path: Path) -> Path:
+    """A document whose header is read (its agency becomes a body) before the import finds it has
+    no trích yếu: a failure after the reading has begun."""
+    from docx import Document
+
+    doc = Document()
+    left, right = doc.add_table(rows=1, cols=2).rows[0].cells
+    left.paragraphs[0].add_run("UBND TỈNH BÌNH PHƯỚC")
+    left.add_paragraph().add_run("SỞ XÂY DỰNG").bold = True
+    left.add_paragraph("Số: 09/KH-SXD")
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    right.add_paragraph("Bình Phước, ngày 05 tháng 01 năm 2025")
+    doc.add_paragraph().add_run("KẾ HOẠCH").bold = True
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("case", ["not-docx", "encrypted", "truncated", "no-header", "no-title"])
 def test_bad_input(built: list[Path], tmp_path: Path, case: str) -> None:
-    bad = _bad_files(tmp_path, built[0])[case]
+    """One unreadable file among others: reported by name, nothing of it written, the others
+    imported, exit 1 (as `vbgen build` and `vbgen lint` do with a file that fails)."""
+    files = _bad_files(tmp_path, built[0])
+    bad = files[case] if case != "no-title" else _no_title(tmp_path / "f.docx")
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["import", str(built[0]), str(bad), "--out", str(out)])
-    assert res.exit_code == 2, res.output
-    assert str(bad) in res.output
-    assert not out.exists()  # nothing written, not even for the good file
+    assert res.exit_code == 1, res.output
+    assert f"lỗi: {bad}: " in res.output
+    assert "1 văn bản đã nhập, 1 tệp không nhập được." in res.output
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml"))
+    assert len(written) == 3 and not any("xay-dung" in w for w in written)
+    text = (out / "directory.yaml").read_text(encoding="utf-8")
+    assert "Xây dựng" not in text and "SXD" not in text and "Bình Phước" not in text
+    assert not build([out], tmp_path / "rebuilt").failed
+    # The library call stops at the first such file, before writing anything, unless keep_going.
+    with pytest.raises(InputError, match=str(bad)):
+        import_documents([built[0], bad], tmp_path / "lib")
+    assert not (tmp_path / "lib").exists()
+
+
+def test_a_folder_of_documents(built: list[Path], tmp_path: Path) -> None:
+    """`vbgen import DIR`: every .docx under it (not Word's lock files); the bad ones are named."""
+    folder = tmp_path / "van-ban"
+    (folder / "con").mkdir(parents=True)
+    shutil.copy(built[0], folder / "a.docx")
+    shutil.copy(built[1], folder / "con" / "b.DOCX")
+    (folder / "~$a.docx").write_bytes(b"\x00lock")  # Word's owner file beside an open document
+    (folder / "c.docx").write_text("không phải docx", encoding="utf-8")
+    res = CliRunner().invoke(main, ["import", str(folder), "--out", str(tmp_path / "out"), "--json"])
+    assert res.exit_code == 1, res.output
+    import json
+
+    summary = json.loads(res.stdout)
+    assert [Path(d["source"]).name for d in summary["documents"]] == ["a.docx", "b.DOCX"]
+    assert [Path(f["file"]).name for f in summary["failed"]] == ["c.docx"]
+    empty = tmp_path / "rong"
+    empty.mkdir()
+    res = CliRunner().invoke(main, ["import", str(empty), "--out", str(tmp_path / "o2")])
+    assert res.exit_code == 2 and "không có tệp .docx" in res.output
 
 
 def test_zip_without_document(tmp_path: Path) -> None:
@@ -203,7 +268,8 @@ def test_zip_without_document(tmp_path: Path) -> None:
     with zipfile.ZipFile(bad, "w") as z:
         z.writestr("hello.txt", "x")
     res = CliRunner().invoke(main, ["import", str(bad), "--out", str(tmp_path / "out")])
-    assert res.exit_code == 2 and "word/document.xml" in res.output
+    assert res.exit_code == 1 and "word/document.xml" in res.output
+    assert not (tmp_path / "out").exists()  # nothing read: nothing written
 
 
 # --- the shared corpus --------------------------------------------------------------------------

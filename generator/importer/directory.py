@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from slugify import slugify
@@ -32,6 +34,69 @@ TITLES = ("Chủ tịch", "Giám đốc", "Trưởng ban", "Chánh Văn phòng",
 
 
 ORG_WORDS = ("Sở", "Bộ", "Ban", "Phòng", "Cục", "Chi cục", "Trung tâm", "Văn phòng", "Thanh tra")
+
+# The words a body's name starts with (its kind): a part of a list of names that starts with none
+# of them ("Đào tạo" in "Bộ Giáo dục và Đào tạo") continues the name before it.
+BODY_WORDS = ("Bộ", "Sở", "Ban", "Phòng", "Cục", "Chi cục", "Tổng cục", "Vụ", "Viện", "Học viện", "Trung tâm",
+              "Văn phòng", "Thanh tra", "Ủy ban", "Hội đồng", "Hội", "Hiệp hội", "Liên đoàn", "Liên hiệp",
+              "Liên minh", "Đoàn", "Tỉnh đoàn", "Thành đoàn", "Mặt trận", "Công an", "Tòa án", "Viện kiểm sát",
+              "Kho bạc", "Ngân hàng", "Bảo hiểm", "Báo", "Đài", "Chính phủ", "Quốc hội", "Thủ tướng", "Tỉnh ủy",
+              "Thành ủy", "Huyện ủy", "Đảng ủy", "Đảng bộ", "Chi bộ", "Bộ Chỉ huy", "Bộ Tư lệnh", "Quân khu",
+              "Cảnh sát", "Trường", "Bệnh viện", "Công ty", "Tổng công ty", "Tập đoàn", "Hợp tác xã", "Tổ", "Đội",
+              "Các", "Thường trực", "Chủ tịch", "Bí thư", "Giám đốc", "Lãnh đạo", "Cơ quan", "Quỹ", "Kiểm toán",
+              "Hải quan", "Chi nhánh", "Đại học", "Nhà xuất bản", "Câu lạc bộ")  # fmt: skip
+_BODY_WORDS = sorted((norm(w) for w in BODY_WORDS), key=len, reverse=True)
+# What separates the names of a list: "A, B và C".
+_NAME_SEPARATOR = re.compile(r"(,\s*|\s+và\s+)")
+MAX_LIST_PARTS = 12  # a longer list is split where a part starts with a body word, without search
+
+
+def body_like(name: str) -> bool:
+    """Whether `name` starts as the name of a body does: a kind of body ("Bộ", "Ủy ban" …) or an
+    abbreviation ("UBND", "MTTQ")."""
+    words = name.split()
+    if not words:
+        return False
+    if len(words[0]) >= 2 and words[0].isupper():
+        return True
+    low = norm(name)
+    return words[0][:1].isupper() and any(low == w or low.startswith(w + " ") for w in _BODY_WORDS)
+
+
+def _field(name: str) -> str:
+    """A normalised name without the kind of body it starts with: "sở giáo dục và đào tạo" → "giáo dục và
+    đào tạo" (the same field names the ministry, the department, the office)."""
+    for w in _BODY_WORDS:
+        if name.startswith(w + " "):
+            return name[len(w) + 1 :]
+    return ""
+
+
+def _has_known_head(name: str, known: set[str]) -> bool:
+    """`name` (normalised) is a known name, or one followed by words that hold no list separator
+    (a place: "sở giáo dục và đào tạo tỉnh lâm đồng")."""
+    if name in known:
+        return True
+    words = name.split(" ")
+    for i in range(len(words) - 1, 1, -1):  # a head of two words at least: not "ban" alone
+        head, tail = " ".join(words[:i]), " ".join(words[i:])
+        if head in known and not _NAME_SEPARATOR.search(f" {tail} ") and "," not in tail:
+            return True
+    return False
+
+
+@cache
+def _listed_names() -> tuple[str, ...]:
+    """The names of the shipped list of a province's bodies, up to the place they are filled with."""
+    from generator.family.init import listed_bodies
+
+    names = []
+    for body in listed_bodies().values():
+        for key in ("name", "short", "full_name", "header_short"):
+            text = body.fields.get(key)
+            if isinstance(text, str) and text.split("{")[0].strip():
+                names.append(text.split("{")[0].strip())
+    return tuple(names)
 
 
 def soft_case(line: str, keep: tuple[str, ...] = ()) -> str:
@@ -77,10 +142,94 @@ class Directory:
     copied: set[str] = field(default_factory=set)  # data bodies to copy into the output
     new_refs: dict[str, dict[str, Any]] = field(default_factory=dict)
     copied_refs: set[str] = field(default_factory=set)
+    # New references read from a citation without its date: cited through cite_short() only, so that
+    # a later citation of the same document with its date can complete them.
+    provisional: set[str] = field(default_factory=set)
     _bodies: dict[str, Body] = field(default_factory=dict)
+    _known: tuple[set[str], set[str]] | None = None  # names and fields of the bodies known beforehand
 
     def __post_init__(self) -> None:
         self._bodies = dict(self.corpus.bodies)
+
+    # --- what an import may take back ------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The state of what is to be written, for `restore` (a document, or a reading, that failed)."""
+        return {
+            "new_bodies": copy.deepcopy(self.new_bodies),
+            "copied": set(self.copied),
+            "new_refs": copy.deepcopy(self.new_refs),
+            "copied_refs": set(self.copied_refs),
+            "provisional": set(self.provisional),
+            "_bodies": dict(self._bodies),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Back to the state of a `snapshot` (which stays usable)."""
+        self.new_bodies = copy.deepcopy(state["new_bodies"])
+        self.new_refs = copy.deepcopy(state["new_refs"])
+        self._bodies = dict(state["_bodies"])
+        self.copied, self.copied_refs, self.provisional = (
+            set(state[k]) for k in ("copied", "copied_refs", "provisional")
+        )
+
+    # --- names -------------------------------------------------------------------------------------
+
+    def _known_names(self) -> tuple[set[str], set[str]]:
+        if self._known is None:
+            names = {norm(n) for b in self.corpus.bodies.values() for n in self.names(b)}
+            names |= {norm(n) for n in _listed_names()}
+            self._known = names, {f for f in map(_field, names) if f}
+        return self._known
+
+    def known_name(self, name: str) -> bool:
+        """Whether `name` names a body of the data, the catalogue or the province list (possibly
+        followed by its place), or one of the same field as such a body ("Bộ Giáo dục và Đào tạo"
+        beside "Sở Giáo dục và Đào tạo")."""
+        names, fields = self._known_names()
+        wanted = norm(name)
+        own = _field(wanted)
+        return _has_known_head(wanted, names) or (bool(own) and _has_known_head(own, fields))
+
+    def split_names(self, phrase: str, count: int = 0) -> list[str]:
+        """The bodies a list names ("Bộ Công an, Bộ Giáo dục và Đào tạo"): split at its commas and
+        "và" only where that gives names, a known name kept whole; `count` is how many issuers
+        the ký hiệu names (0: not known)."""
+        parts = _NAME_SEPARATOR.split(phrase.strip())
+        pieces, seps = parts[0::2], parts[1::2]
+        if len(pieces) > MAX_LIST_PARTS:  # without search: a part that is not a name continues one
+            names = [pieces[0]]
+            for sep, piece in zip(seps, pieces[1:], strict=True):
+                if body_like(piece):
+                    names.append(piece)
+                else:
+                    names[-1] += sep + piece
+            return names
+        known: dict[str, bool] = {}  # each candidate name is looked up once
+
+        def is_known(name: str) -> bool:
+            if name not in known:
+                known[name] = self.known_name(name)
+            return known[name]
+
+        best: tuple[tuple[int, ...], list[str]] | None = None
+        for cuts in range(2 ** (len(pieces) - 1)):  # bit i set: a name ends after piece i
+            names, sizes, start = [], [], 0
+            for i in range(len(pieces)):
+                if i == len(pieces) - 1 or cuts >> i & 1:
+                    names.append(
+                        "".join(p + s for p, s in zip(pieces[start:i], seps[start:i], strict=True)) + pieces[i]
+                    )
+                    sizes.append(i + 1 - start)
+                    start = i + 1
+            covered = sum(n for name, n in zip(names, sizes, strict=True) if is_known(name))
+            unlike = sum(1 for name in names if not body_like(name) and not is_known(name))
+            counted = len(names) == count if count > 1 else len(names) >= 2
+            score = (covered, -unlike, counted, len(names))
+            if best is None or score > best[0]:
+                best = (score, names)
+        assert best is not None
+        return best[1]
 
     @property
     def bodies(self) -> Mapping[str, Body]:
@@ -151,6 +300,17 @@ class Directory:
             if Reference.model_validate(data) == ref:
                 return rid
         return None
+
+    def mark_cited(self, rid: str) -> None:
+        """Mark a reference cited by the import: a data reference is copied into the output."""
+        if rid in self.corpus.references and ("references", rid) not in self.corpus.catalogue_ids:
+            self.copied_refs.add(rid)
+            for b in self.corpus.references[rid].issuers:
+                self.use(b)
+
+    def all_references(self) -> list[tuple[str, Reference]]:
+        """The references of the data and the catalogue, then those of this import."""
+        return [*self.corpus.references.items(), *((r, self.reference(r)) for r in self.new_refs)]
 
     def add_reference(self, data: dict[str, Any], hint: str) -> str:
         rid = slug_id(hint, {*self.corpus.references, *self.new_refs})

@@ -29,6 +29,7 @@ from generator.nd30.numbering import (
     parse_number_line,
     parse_point_letter,
     parse_roman,
+    parse_symbol,
     parse_type_name,
 )
 from generator.nd30.recipients import (
@@ -73,6 +74,8 @@ class Imported:
     issuer: str
     relpath: Path
     review: list[str] = field(default_factory=list)
+    title: str = ""  # the trích yếu as printed
+    subplan: Any = None  # a sub-plan the data root builds: its `subplan:` file, written instead of `plan`
 
 
 class DocumentReader:
@@ -151,7 +154,7 @@ class DocumentReader:
                 _("{n} đoạn có chữ đậm/nghiêng không ghi lại được bằng dấu **/*: đã bỏ định dạng", n=self.emphasis_lost)
             )
         rel = Path(issuer_id) / str(self.year) / f"{slug_id(self._file_slug(type_code, title), set())}.yaml"
-        return Imported(self.path, plan, issuer_id, rel, self.review)
+        return Imported(self.path, plan, issuer_id, rel, self.review, title)
 
     def _proposed_title(self, a: Anatomy) -> str:
         """No trích yếu under the tên loại (ND30 requires one): proposed from the sentence that
@@ -551,7 +554,10 @@ class DocumentReader:
         law = found[0].symbol is None
         if len(found) != 1 or found[0].end != len(inner) or not (found[0].issuer_phrase or law):
             return None
-        return self._reference(inner, found[0])
+        rid = self._reference(inner, found[0], separate=True)
+        if rid is not None:
+            self.dir.provisional.discard(rid)  # a căn cứ line prints it whole: its date stays as read
+        return rid
 
     def _place(self, stack: list[_Node], text: str, runs: list, line: Line) -> None:
         """Put one paragraph where its label says, or as content of the current part."""
@@ -805,7 +811,8 @@ class DocumentReader:
         return [n for b in self.dir.bodies.values() for n in (b.short, b.name) if n]
 
     def _cites(self, source: str) -> str:
-        """Each citation whose words cite() gives back becomes {{ cite('id') }}."""
+        """Each citation whose words cite() gives back becomes {{ cite('id') }}; a document cited
+        again in other words (without its date, with a comma before it) {{ cite_short('id') }}."""
         if "số" not in source:
             return source
         out: list[str] = []
@@ -814,48 +821,108 @@ class DocumentReader:
             if found.start < pos:
                 continue
             typed = source[found.start : found.end]
-            hit = self._known(typed, found)
-            if hit is None:
+            known = self._known(typed, found)
+            if known is None:
                 rid = self._reference(typed, found)
-                args = "" if found.issuer_phrase or found.kind.startswith(("Luật", "Bộ luật")) else ", issuer=False"
-                hit = (rid, args, len(typed)) if rid else None
-            if hit is None:
-                continue
-            rid, args, length = hit
+                if rid is not None and rid not in self.dir.provisional:
+                    known = self._known(typed, found)  # the form of the reference just read
+            if known is not None:
+                rid, args, length = known
+                call = f"cite('{rid}'{args})"
+            else:
+                short = self._short(typed, found)
+                if short is None:
+                    continue
+                rid, length = short
+                call = f"cite_short('{rid}')"
             out.append(source[pos : found.start])
-            out.append(f"{{{{ cite('{rid}'{args}) }}}}")
+            out.append(f"{{{{ {call} }}}}")
             pos = found.start + length
         out.append(source[pos:])
         return "".join(out)
 
+    def _same(self, found: citations.FoundCitation) -> list[str]:
+        """The references (of the data, the catalogue, or read before) of the document that `found`
+        cites: the same kind and số/ký hiệu (a law cited by its name: the same name), no other date."""
+        out = []
+        for rid, ref in self.dir.all_references():
+            if ref.kind != found.kind or (found.date and ref.date and ref.date != found.date):
+                continue
+            if found.symbol is None:
+                if ref.name != found.name:
+                    continue
+            elif (ref.number, ref.number_year) != (found.symbol.number, found.symbol.number_year):
+                continue
+            else:
+                try:
+                    printed = citations.symbol(ref, self.dir.bodies)
+                except (DataError, KeyError):
+                    continue
+                if printed is None or parse_symbol(printed) != found.symbol:
+                    continue
+            out.append(rid)
+        return out
+
     def _known(self, typed: str, found: citations.FoundCitation) -> tuple[str, str, int] | None:
-        """A reference of the data or the catalogue (or met before) that this citation names:
-        the longest form of cite() that the typed words start with."""
-        sym = found.symbol
-        number, number_year = (sym.number, sym.number_year) if sym else (None, None)
-        for rid, ref in [*self.dir.corpus.references.items(), *((r, self.dir.reference(r)) for r in self.dir.new_refs)]:
-            if (ref.kind, ref.number, ref.number_year) != (found.kind, number, number_year):
+        """A reference of the data or the catalogue (or read before) that this citation names, with
+        the arguments of cite() that print the longest start of the typed words, and its length."""
+        forms = (("", {}), (", issuer=False", {"issuer": False}), (", subject=False", {"subject": False}),
+                 (", issuer=False, subject=False", {"issuer": False, "subject": False}))  # fmt: skip
+        for rid in self._same(found):
+            if rid in self.dir.provisional:  # cited by its short form until its date is known
                 continue
-            if sym is None and ref.name != found.name:
-                continue
-            if found.date and ref.date != found.date:
-                continue
-            for args, kw in (("", {}), (", subject=False", {"subject": False}),
-                             (", issuer=False, subject=False", {"issuer": False, "subject": False})):  # fmt: skip
+            ref = self.dir.reference(rid)
+            best: tuple[str, str, int] | None = None
+            for args, kw in forms:
                 try:
                     printed = citations.cite(ref, self.dir.bodies, **kw)
                 except (DataError, KeyError):
                     break
-                if typed == printed or typed.startswith(printed + " ") or typed.startswith(printed + ","):
-                    self.dir.find_reference(ref)  # copies a data reference into the output
-                    return rid, args, len(printed)
+                fits = typed == printed or typed.startswith(printed + " ") or typed.startswith(printed + ",")
+                if fits and (best is None or len(printed) > best[2]):
+                    best = (rid, args, len(printed))
+            if best is not None:
+                self.dir.mark_cited(rid)  # copies a data reference into the output
+                return best
         return None
 
-    def _reference(self, typed: str, found: citations.FoundCitation) -> str | None:
-        """The reference of a citation (found in the data or new), when cite() prints `typed`."""
+    def _short(self, typed: str, found: citations.FoundCitation) -> tuple[str, int] | None:
+        """The document cited before (or in the data), named again without the words cite() would
+        print: its kind and số/ký hiệu as cite_short('id'), the rest kept as typed."""
+        same = self._same(found)
+        if len(same) != 1:  # none, or several documents of that number (other years): left as typed
+            return None
+        rid = same[0]
+        try:
+            printed = citations.short_cite(self.dir.reference(rid), self.dir.bodies)
+        except (DataError, KeyError):
+            return None
+        length = found.short_end - found.start
+        if length <= 0 or " ".join(typed[:length].split()) != printed:
+            return None
+        self.dir.mark_cited(rid)
+        return rid, length
+
+    def _reference(self, typed: str, found: citations.FoundCitation, *, separate: bool = False) -> str | None:
+        """The reference of a citation, when cite() prints `typed`: found in the data, new, or a
+        reference read before without its date and now completed. A document already known is not
+        read again (its short form names it), unless `separate` (a căn cứ line needs cite())."""
+        state = self.dir.snapshot()  # bodies are added as the issuers are read: all or none
+        notes: list[str] = []
+        rid = self._read_reference(typed, found, notes, separate)
+        if rid is None:
+            self.dir.restore(state)
+            return None
+        for message in notes:
+            self.note(message)
+        return rid
+
+    def _read_reference(
+        self, typed: str, found: citations.FoundCitation, notes: list[str], separate: bool
+    ) -> str | None:
         sym = found.symbol
         if sym is None:  # a law by name and date
-            return self._law(typed, found)
+            return self._law(typed, found, notes, separate)
         data: dict[str, Any] = {"kind": found.kind, "number": sym.number}
         if found.name:
             data["name"] = found.name
@@ -865,9 +932,15 @@ class DocumentReader:
             data["code"] = sym.code
         issuer_ids: list[str] = []
         phrase = found.issuer_phrase
-        names = re.split(r",\s*|\s+và\s+", phrase) if phrase and found.joint else [phrase] if phrase else []
         codes = sym.issuer.split("-")
-        for i, name in enumerate(names or [None]):
+        names = self.dir.split_names(phrase, len(codes)) if phrase and found.joint else [phrase] if phrase else []
+        earlier = self._earlier(found)
+        if earlier is not None and not phrase:  # its issuers as the citation without the date named them
+            before = self.dir.reference(earlier).issuers
+            issuer_ids, names = list(before), []
+            for b in before:
+                self.dir.use(b)
+        for i, name in enumerate(names or ([] if issuer_ids else [None])):
             code = codes[i] if len(codes) == len(names or [None]) else None
             body_id = self.dir.find(name) if name else None
             if body_id is None and name is None:
@@ -877,8 +950,8 @@ class DocumentReader:
                 if sym.party:
                     fields["party"] = True
                 body_id = self.dir.add(fields, name or sym.issuer)
-                self.note(_("cơ quan ban hành '{name}' của văn bản dẫn chiếu chưa có trong danh mục: đã thêm",
-                            name=name or sym.issuer))  # fmt: skip
+                notes.append(_("cơ quan ban hành '{name}' của văn bản dẫn chiếu chưa có trong danh mục: đã thêm",
+                               name=name or sym.issuer))  # fmt: skip
             else:
                 self.dir.use(body_id)
             issuer_ids.append(body_id)
@@ -912,14 +985,33 @@ class DocumentReader:
                 self.note(_("trích dẫn '{t}' có dấu phẩy trước 'ngày': giữ nguyên như đã gõ", t=typed[:40]))
             return None
         rid = self.dir.find_reference(ref)
-        if rid is None:
+        if rid is None and earlier is not None:  # completed by this citation, which has its date
+            self.dir.new_refs[earlier] = {**data, "verified": False}
+            self.dir.provisional.discard(earlier)
+            notes.append(_("văn bản dẫn chiếu '{id}': ngày và trích yếu lấy theo trích dẫn đầy đủ", id=earlier))
+            rid = earlier
+        if rid is None and (separate or not self._same(found)):
             hint = f"{kind_code(found.kind) or found.kind}-{sym.number}-{sym.issuer}-{found.date.year if found.date else ''}"
-            rid = self.dir.add_reference({**data, "verified": False}, hint)
-            self.note(_("văn bản dẫn chiếu '{id}' ({kind} số {n}) mới: kiểm tra trích yếu", id=rid, kind=found.kind,
-                        n=sym.number))  # fmt: skip
+            rid = self._new_reference(data, hint, found)
+            notes.append(_("văn bản dẫn chiếu '{id}' ({kind} số {n}) mới: kiểm tra trích yếu", id=rid, kind=found.kind,
+                           n=sym.number))  # fmt: skip
         return rid
 
-    def _law(self, typed: str, found: citations.FoundCitation) -> str | None:
+    def _earlier(self, found: citations.FoundCitation) -> str | None:
+        """A reference read before from a citation of the same document without its date, which
+        this one, with its date, completes (one reference, whichever citation comes first)."""
+        same = self._same(found)
+        if not found.date or len(same) != 1 or same[0] not in self.dir.provisional:
+            return None
+        return same[0]
+
+    def _new_reference(self, data: dict[str, Any], hint: str, found: citations.FoundCitation) -> str:
+        rid = self.dir.add_reference({**data, "verified": False}, hint)
+        if found.date is None and not found.kind.startswith(("Luật", "Bộ luật")):
+            self.dir.provisional.add(rid)  # a law is cited without its date; other documents with it
+        return rid
+
+    def _law(self, typed: str, found: citations.FoundCitation, notes: list[str], separate: bool) -> str | None:
         """A law cited by its name and date only ("Luật … ngày 19 tháng 6 năm 2015")."""
         issuer = self.dir.find("Quốc hội") or self.dir.add({"name": "Quốc hội", "code": "QH"}, "quoc-hoi")
         data: dict[str, Any] = {"kind": found.kind, "name": found.name, "issuers": issuer, "date": found.date,
@@ -930,11 +1022,11 @@ class DocumentReader:
         except (DataError, ValueError):
             return None
         rid = self.dir.find_reference(Reference.model_validate(data))
-        if rid is None:
+        if rid is None and (separate or not self._same(found)):
             assert found.date is not None
             rid = self.dir.add_reference({**data, "verified": False}, f"luat-{found.name}-{found.date.year}")
-            self.note(_("văn bản dẫn chiếu '{id}' ({kind} {name}) mới: kiểm tra", id=rid, kind=found.kind,
-                        name=found.name))  # fmt: skip
+            notes.append(_("văn bản dẫn chiếu '{id}' ({kind} {name}) mới: kiểm tra", id=rid, kind=found.kind,
+                           name=found.name))  # fmt: skip
         return rid
 
     def _deadlines(self, source: str) -> str:

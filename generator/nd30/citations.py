@@ -148,6 +148,7 @@ class FoundCitation:
     joint: bool = False  # "giữa A và B"
     link: str | None = None  # "về việc", "về", "" (subject with its own verb), None: no subject
     subject: str | None = None
+    short_end: int = 0  # where the words short_cite() prints end: after the số/ký hiệu (a law: its name)
 
 
 def _stop(text: str, pos: int, limit: int) -> int:
@@ -203,6 +204,8 @@ def find_citations(text: str, issuers: Iterable[str] = ()) -> list[FoundCitation
             # Before the next citation, "," or " và " belongs to the list, not to this one.
             rest = re.sub(r"(,|\s+và)\s*$", "", rest) if stop == limit and k + 1 < len(matches) else rest
             who = next((n for n in known if rest == n or rest.startswith(n + " ")), None)
+            if who is not None and joint and rest[len(who) :].startswith((", ", " và ")):
+                who = None  # the first of the parties a joint document lists: the list goes on
             if who is None:
                 cut = min(
                     (i for i in (rest.find(" " + w) for w in (*_LINKS, *_SUBJECT_VERBS)) if i > 0), default=len(rest)
@@ -220,14 +223,15 @@ def find_citations(text: str, issuers: Iterable[str] = ()) -> list[FoundCitation
             link = next(lk.strip() for lk in _LINKS if after.startswith(lk))
             subject = after[len(link) + 1 :]
             end = end + 1 + len(after)
-        found.append(
-            FoundCitation(
-                m.start(), end, kind, symbol, name, date, form, bool(m["comma"]), phrase, joint, link, subject
-            )
-        )
+        short_end = m.end("name") if m["law"] else m.end("sym")  # where short_cite()'s words end
+        citation = FoundCitation(m.start(), end, kind, symbol, name, date, form, bool(m["comma"]), phrase, joint,
+                                 link, subject, short_end)  # fmt: skip
+        found.append(citation)
     for m in _LAW_RE.finditer(text):
         if any(f.start < m.end() and m.start() < f.end for f in found) or " số " in f" {m['name']} ":
             continue
         date = parse_long_date(f"ngày {m['ld']} tháng {m['lm']} năm {m['ly']}")
-        found.append(FoundCitation(m.start(), m.end(), m["law"], None, m["name"], date, "long"))
+        found.append(
+            FoundCitation(m.start(), m.end(), m["law"], None, m["name"], date, "long", short_end=m.end("name"))
+        )
     return sorted(found, key=lambda f: f.start)
