@@ -18,6 +18,33 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = REPO.parent / "shared" / "reference" / "ke-hoach-22-KH-SGTVT-2024.txt"
 
 
+def typed_header(
+    doc: DocxDocument,
+    parent: str,
+    agency: str,
+    number: str,
+    date_line: str,
+    title: str | None,
+    *,
+    motto: bool = True,
+) -> None:
+    """The opening of a document typed in Word (python-docx): a two-cell header table (chủ quản,
+    agency, Số | quốc hiệu, tiêu ngữ, date), then KẾ HOẠCH and its trích yếu."""
+    left, right = doc.add_table(rows=1, cols=2).rows[0].cells
+    left.paragraphs[0].add_run(parent)
+    left.add_paragraph().add_run(agency).bold = True
+    left.add_paragraph(number)
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    if motto:
+        right.add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
+        right.add_paragraph().add_run(date_line).italic = True
+    else:
+        right.add_paragraph(date_line)
+    doc.add_paragraph().add_run("KẾ HOẠCH").bold = True
+    if title:
+        doc.add_paragraph().add_run(title).bold = True
+
+
 def iter_paragraphs(doc: DocxDocument) -> Iterator[Paragraph]:
     """Every paragraph in document order, table cells row by row, left to right."""
     body = doc.element.body

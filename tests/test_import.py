@@ -21,7 +21,7 @@ from generator.nd30.numbering import number_line, parse_number_line, parse_symbo
 from generator.nd30.recipients import parse_keep_line, parse_recipient_line, parse_typist, typist_line
 from generator.nd30.signature import parse_authority, read_authority
 
-from .helpers import DATA, REPO, lines
+from .helpers import DATA, REPO, lines, typed_header
 
 CORPUS = next(
     (
@@ -209,13 +209,10 @@ def _no_title(path: Path) -> Path:
     from docx import Document
 
     doc = Document()
-    left, right = doc.add_table(rows=1, cols=2).rows[0].cells
-    left.paragraphs[0].add_run("UBND TỈNH BÌNH PHƯỚC")
-    left.add_paragraph().add_run("SỞ XÂY DỰNG").bold = True
-    left.add_paragraph("Số: 09/KH-SXD")
-    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
-    right.add_paragraph("Bình Phước, ngày 05 tháng 01 năm 2025")
-    doc.add_paragraph().add_run("KẾ HOẠCH").bold = True
+    typed_header(
+        doc, "UBND TỈNH BÌNH PHƯỚC", "SỞ XÂY DỰNG", "Số: 09/KH-SXD",
+        "Bình Phước, ngày 05 tháng 01 năm 2025", None, motto=False,
+    )  # fmt: skip
     doc.save(str(path))
     return path
 
@@ -302,16 +299,10 @@ def _typed_plan(path: Path) -> Path:
     from docx import Document
 
     doc = Document()
-    header = doc.add_table(rows=1, cols=2)
-    left, right = header.rows[0].cells
-    left.paragraphs[0].add_run("UBND TỈNH TÂY NINH")
-    left.add_paragraph().add_run("SỞ GIAO THÔNG VẬN TẢI").bold = True
-    left.add_paragraph("Số: 07/KH-SGTVT")
-    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
-    right.add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
-    right.add_paragraph().add_run("Tây Ninh, ngày 05 tháng 01 năm 2025").italic = True
-    doc.add_paragraph().add_run("KẾ HOẠCH").bold = True
-    doc.add_paragraph().add_run("Kiểm tra công vụ năm 2025").bold = True
+    typed_header(
+        doc, "UBND TỈNH TÂY NINH", "SỞ GIAO THÔNG VẬN TẢI", "Số: 07/KH-SGTVT",
+        "Tây Ninh, ngày 05 tháng 01 năm 2025", "Kiểm tra công vụ năm 2025",
+    )  # fmt: skip
     doc.add_paragraph().add_run("I. MỤC ĐÍCH, YÊU CẦU").bold = True
     doc.add_paragraph("Nâng cao kỷ luật, kỷ cương hành chính.", style="List Number")
     doc.add_paragraph("Kiểm tra đúng quy định.", style="List Number")

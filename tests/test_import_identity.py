@@ -17,7 +17,7 @@ from generator.importer.api import import_documents
 from generator.importer.directory import Directory
 from generator.nd30.citations import symbol
 
-from .helpers import DATA, REPO, lines
+from .helpers import DATA, REPO, lines, typed_header
 
 CORPUS = next(
     (
@@ -32,15 +32,10 @@ CORPUS = next(
 def typed_document(path: Path, paragraphs: list[str], recipients: list[str]) -> Path:
     """A plan typed in Word (python-docx): a header table, the body, a Nơi nhận/signature table."""
     doc = Document()
-    left, right = doc.add_table(rows=1, cols=2).rows[0].cells
-    left.paragraphs[0].add_run("UBND TỈNH TÂY NINH")
-    left.add_paragraph().add_run("SỞ GIAO THÔNG VẬN TẢI").bold = True
-    left.add_paragraph("Số: 07/KH-SGTVT")
-    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
-    right.add_paragraph().add_run("Độc lập - Tự do - Hạnh phúc").bold = True
-    right.add_paragraph().add_run("Tây Ninh, ngày 05 tháng 01 năm 2025").italic = True
-    doc.add_paragraph().add_run("KẾ HOẠCH").bold = True
-    doc.add_paragraph().add_run("Phối hợp tuyên truyền năm 2025").bold = True
+    typed_header(
+        doc, "UBND TỈNH TÂY NINH", "SỞ GIAO THÔNG VẬN TẢI", "Số: 07/KH-SGTVT",
+        "Tây Ninh, ngày 05 tháng 01 năm 2025", "Phối hợp tuyên truyền năm 2025",
+    )  # fmt: skip
     for text in paragraphs:  # the căn cứ and the opening
         doc.add_paragraph(text)
     doc.add_paragraph().add_run("I. MỤC ĐÍCH, YÊU CẦU").bold = True
